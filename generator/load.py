@@ -1,0 +1,429 @@
+"""Read seed files, keep the position of every value, check them against the schema.
+
+The loader builds plain Python values (dicts, lists, strings, None) from
+libyaml's event stream itself instead of using PyYAML's composer, because it
+needs things the composer hides: the line and column of every key and value,
+duplicate keys (PyYAML silently keeps the last), anchors and aliases (refused:
+they are a denial-of-service vector and no seed needs them) and nesting depth
+(bounded, and built without recursion so deep input cannot crash the process).
+
+Every problem becomes a Diagnostic; loading goes on past errors so the user
+sees all of them at once, as MkDocs' config validation and compilers do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from . import schema
+from .dates import parse_date
+
+# libyaml's C parser when present (much faster); the pure-Python one otherwise.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+Path_ = tuple[Any, ...]  # a field path: ("quotes", 2, "speaker")
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located: file, 1-based line and column, field path, message."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}: error: "
+        return f"{where}{self.field}: {self.message}" if self.field else where + self.message
+
+
+class CheckFailed(Exception):
+    """Raised when seeds have errors; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} error(s)")
+        self.diagnostics = sorted(diagnostics)
+
+
+@dataclass
+class SeedFile:
+    """One seed file: its kind, id, display path, data, and where each value is."""
+
+    kind: str
+    id: str
+    path: str
+    data: dict[str, Any]
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the value at `path`, or of its nearest parent."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+    def error(self, path: Path_, message: str, at_key: bool = False) -> Diagnostic:
+        """A diagnostic for the value (or the key) at `path`."""
+        line, col = self.key_marks[path] if at_key and path in self.key_marks else self.where(path)
+        return Diagnostic(self.path, line, col, field_path(path), message)
+
+
+def field_path(path: Path_) -> str:
+    """("quotes", 2, "speaker") -> quotes[2].speaker"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def closest(word: str, choices: list[str]) -> str | None:
+    """The choice most like `word`, if any is close enough."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    guess = closest(word, choices)
+    return f" (did you mean '{guess}'?)" if guess else ""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
+    """UTF-8 text (a BOM is dropped), or the line, column and message of the bad byte."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, (line, col, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+class _Composer:
+    """Builds values and marks from YAML events, with an explicit stack."""
+
+    def __init__(self) -> None:
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[tuple[int, int, Path_, str]] = []
+        self.root: Any = None
+
+    def compose(self, text: str) -> Any:
+        # Each stack entry: [container, path, pending key or None, key mark]
+        stack: list[list[Any]] = []
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentStartEvent):
+                if self.root is not None or self.marks:
+                    self.problems.append((*_mark(event), (), "a seed file holds one YAML document"))
+                    return self.root
+                continue
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                self.problems.append((*_mark(event), self._path(stack), "anchors and aliases (& and *) are not allowed in seed files"))
+                return None
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                value = stack.pop()[0]
+                self._place(stack, value, event)
+                continue
+            if isinstance(event, yaml.ScalarEvent) and stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                self._take_key(stack[-1], event)
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                self._place(stack, _scalar(event), event, record=True)
+                continue
+            # A collection starts.
+            if len(stack) >= MAX_DEPTH:
+                self.problems.append((*_mark(event), self._path(stack), f"nested more than {MAX_DEPTH} levels deep"))
+                return None
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                self.problems.append((*_mark(event), self._path(stack), "a mapping key must be plain text"))
+                return None
+            path = self._child_path(stack)
+            self.marks[path] = _mark(event)
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            stack.append([container, path, None, None])
+        return self.root
+
+    def _path(self, stack: list[list[Any]]) -> Path_:
+        return stack[-1][1] if stack else ()
+
+    def _child_path(self, stack: list[list[Any]]) -> Path_:
+        if not stack:
+            return ()
+        container, path, key, _ = stack[-1]
+        return path + ((key,) if isinstance(container, dict) else (len(container),))
+
+    def _take_key(self, top: list[Any], event: Any) -> None:
+        key = event.value
+        path = top[1] + (key,)
+        if key in top[0]:
+            first = self.key_marks[path]
+            self.problems.append((*_mark(event), path, f"duplicate key '{key}' (first defined at line {first[0]})"))
+            key = _Duplicate(key)
+        else:
+            self.key_marks[path] = _mark(event)
+        top[2] = key
+
+    def _place(self, stack: list[list[Any]], value: Any, event: Any, record: bool = False) -> None:
+        if record:
+            self.marks[self._child_path(stack)] = _mark(event)
+        if not stack:
+            self.root = value
+            return
+        top = stack[-1]
+        if isinstance(top[0], dict):
+            if not isinstance(top[2], _Duplicate):
+                top[0][top[2]] = value
+            top[2] = None
+        else:
+            top[0].append(value)
+
+
+class _Duplicate(str):
+    """Marks a repeated key whose value is dropped (the first one is kept)."""
+
+
+def _scalar(event: Any) -> Any:
+    """A plain null becomes None; everything else stays text (booleans too)."""
+    if event.implicit[0] and event.value in _NULLS:
+        return None
+    return event.value
+
+
+def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnostic]]:
+    """Parse bytes into (value, marks, key marks, diagnostics)."""
+    if len(raw) > MAX_FILE_BYTES:
+        size = f"{len(raw) / 1_000_000:.1f} MB"
+        return None, {}, {}, [Diagnostic(display, 1, 1, "", f"file is {size}; the limit is {MAX_FILE_BYTES // 1_000_000} MB")]
+    text, bad = _decode(raw)
+    if bad:
+        return None, {}, {}, [Diagnostic(display, bad[0], bad[1], "", bad[2])]
+    composer = _Composer()
+    try:
+        value = composer.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc)}")]
+    problems = [Diagnostic(display, ln, col, field_path(p), msg) for ln, col, p, msg in composer.problems]
+    return value, composer.marks, composer.key_marks, problems
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "syntax error"
+    if "\t" in problem or "tab" in problem:
+        return f"{problem} (indent with spaces, not tabs)"
+    return problem
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Validates one file's data against a Shape, collecting diagnostics."""
+
+    def __init__(self, seed: SeedFile):
+        self.seed = seed
+        self.problems: list[Diagnostic] = []
+
+    def shape(self, shape: schema.Shape, value: Any, path: Path_) -> None:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping ({shape.doc.rstrip('.').lower()}), got {_type_name(value)}")
+            return
+        names = [f.name for f in shape.fields]
+        for key in value:
+            if shape.get(key) is None:
+                self.fail(path + (key,), f"unknown key '{key}'{did_you_mean(key, names)}", at_key=True)
+        for f in shape.fields:
+            if value.get(f.name) is not None:
+                self.kind(f.kind, value[f.name], path + (f.name,))
+            elif f.required and f.name in value:
+                self.fail(path + (f.name,), f"is required but empty: {f.doc}")
+            elif f.required:
+                self.fail(path, f"missing required key '{f.name}': {f.doc}")
+
+    def kind(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        check = getattr(self, "k_" + kind.name)
+        check(kind, value, path)
+
+    def fail(self, path: Path_, message: str, at_key: bool = False) -> None:
+        self.problems.append(self.seed.error(path, message, at_key=at_key))
+
+    def text_value(self, value: Any, path: Path_) -> str | None:
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail(path, "is empty")
+                return None
+            return value
+        self.fail(path, f"expected text, got {_type_name(value)}")
+        return None
+
+    def k_text(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        self.text_value(value, path)
+
+    k_prose = k_text
+
+    def k_url(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        text = self.text_value(value, path)
+        if text is not None and not re.match(r"^https?://[^\s<>\"]+$", text):
+            self.fail(path, f"'{text}' is not an http(s) URL")
+
+    def k_bool(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        if value not in _TRUE | _FALSE:
+            self.fail(path, f"expected true or false, got {_type_name(value)}")
+
+    def k_enum(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        text = self.text_value(value, path)
+        if text is not None and text not in kind.values:
+            allowed = ", ".join(kind.values)
+            self.fail(path, f"'{text}' is not one of: {allowed}{did_you_mean(text, list(kind.values))}")
+
+    def k_ref(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        text = self.text_value(value, path)
+        if text is not None and not valid_id(text):
+            self.fail(path, f"'{text}' is not a valid {kind.ref or 'tag'} id: {ID_RULE}")
+
+    k_tag = k_ref
+
+    def k_datestring(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        text = self.text_value(value, path)
+        if text is not None:
+            try:
+                parse_date(text)
+            except ValueError as exc:
+                self.fail(path, str(exc))
+
+    def k_date(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        if isinstance(value, dict):
+            self.shape(schema.DATE_DETAIL, value, path)
+        else:
+            self.k_datestring(kind, value, path)
+
+    def k_list(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, got {_type_name(value)}")
+            return
+        assert kind.item is not None
+        for index, item in enumerate(value):
+            if item is None:
+                self.fail(path + (index,), "list item is empty")
+            else:
+                self.kind(kind.item, item, path + (index,))
+
+    def k_object(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        assert kind.shape is not None
+        self.shape(kind.shape, value, path)
+
+
+def valid_id(text: str) -> bool:
+    """True for ids that are safe as file names and URLs."""
+    return bool(schema.ID_RE.match(text)) and len(text) <= schema.ID_MAX_LENGTH
+
+
+ID_RULE = "use lowercase letters, digits and single hyphens (e.g. viktor-ivanov)"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"text '{value}'" if len(value) <= 40 else "text"
+
+
+def check_file(seed: SeedFile, shape: schema.Shape) -> list[Diagnostic]:
+    """Schema problems in one loaded file."""
+    checker = _Checker(seed)
+    checker.shape(shape, seed.data, ())
+    return checker.problems
+
+
+# --------------------------------------------------------------------------- the seeds folder
+
+# Folder under seeds/ -> kind of file it holds.
+SEED_FOLDERS = {"articles": "article", "actors": "actor", "glossary": "term"}
+
+
+def seed_paths(seeds_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(kind, path) of every seed file, in a stable order."""
+    briefing = seeds_dir / "briefing.yaml"
+    yield "briefing", briefing
+    for folder, kind in SEED_FOLDERS.items():
+        directory = seeds_dir / folder
+        if directory.is_dir():
+            for path in sorted(directory.iterdir()):
+                if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+                    yield kind, path
+
+
+def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, list[Diagnostic]]:
+    """Read and schema-check one seed file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(display, 1, 1, "", f"cannot read file: {exc.strerror}")]
+    value, marks, key_marks, problems = read_yaml(raw, display)
+    if problems and value is None:
+        return None, problems
+    if value is None:
+        return None, [Diagnostic(display, 1, 1, "", f"file is empty: expected a mapping of {kind} fields")]
+    seed = SeedFile(kind, path.stem, display, value, marks, key_marks)
+    if not isinstance(value, dict):
+        return None, [seed.error((), f"expected a mapping of {kind} fields at the top level, got {_type_name(value)}")]
+    problems += check_file(seed, schema.SEED_SHAPES[kind])
+    if kind != "briefing" and not valid_id(seed.id):
+        problems.insert(0, Diagnostic(display, 1, 1, "", f"file name '{path.name}' is not a valid id: {ID_RULE}"))
+    return (None if problems else seed), problems
+
+
+def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagnostic]]:
+    """Load every seed file; return the good ones and every diagnostic."""
+    files: list[SeedFile] = []
+    problems: list[Diagnostic] = []
+    seen: dict[tuple[str, str], str] = {}
+    for kind, path in seed_paths(seeds_dir):
+        display = _display(path, root)
+        if kind == "briefing" and not path.exists():
+            problems.append(Diagnostic(display, 1, 1, "", "missing: the briefing's settings file is required"))
+            continue
+        seed, file_problems = load_file(kind, path, display)
+        problems.extend(file_problems)
+        if (kind, path.stem) in seen and kind != "briefing":
+            problems.append(Diagnostic(display, 1, 1, "", f"duplicate {kind} id '{path.stem}': also defined in {seen[kind, path.stem]}"))
+            continue
+        seen[kind, path.stem] = display
+        if seed is not None:
+            files.append(seed)
+    return files, problems
+
+
+def _display(path: Path, root: Path) -> str:
+    """The path as shown in diagnostics: relative to the project when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,163 @@
+"""The stages in order: load and check, resolve, render, write, build the site.
+
+Two phases, as MkDocs and Material's tags plugin do it: everything is loaded,
+checked and resolved before the first page is rendered, and every page is
+rendered before the first file is written.  Any error therefore leaves docs/
+and site/ exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import load, model, render, schema, write
+
+
+class BuildError(Exception):
+    """A refused build: carries the messages to print (already located)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a briefing project keeps its parts."""
+
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+
+@dataclass
+class Report:
+    """What a generation did, for the user and for tests."""
+
+    articles: int = 0
+    actors: int = 0
+    terms: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.articles} articles, {self.actors} actors, {self.terms} terms: "
+            f"{len(self.written)} files written, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed in {self.seconds:.2f} s"
+        )
+
+
+def load_briefing(project: Project) -> model.Briefing:
+    """Load, check and resolve the seeds; raise load.CheckFailed with every error."""
+    files, problems = load.load_seeds(project.seeds, project.root)
+    if problems:
+        raise load.CheckFailed(problems)
+    briefing = model.build(files)
+    model.attach_mentions(briefing)
+    return briefing
+
+
+def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
+    """Every generated file: pages, the abbreviation feed and the JSON Schemas."""
+    pages = render.render_pages(briefing, project.templates)
+    sources = _page_sources(briefing)
+    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
+    result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
+    for kind in schema.SEED_SHAPES:
+        text = json.dumps(schema.json_schema(kind), indent=2, sort_keys=True) + "\n"
+        result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
+    return sorted(result, key=lambda o: o.path)
+
+
+def _page_sources(briefing: model.Briefing) -> dict[str, str]:
+    sources = {"index.md": "seeds/briefing.yaml", "glossary.md": "seeds/glossary/"}
+    sources.update({a.page: a.source_path for a in briefing.articles})
+    sources.update({a.page: a.source_path for a in briefing.actors})
+    return sources
+
+
+def generate(project: Project) -> Report:
+    """Check the seeds and write the generated files; raise on any error."""
+    started = time.perf_counter()
+    try:
+        briefing = load_briefing(project)
+    except load.CheckFailed as failed:
+        raise BuildError([str(d) for d in failed.diagnostics]) from None
+    files = outputs(project, briefing)
+    plan = write.plan_writes(project.root, files)
+    if plan.conflicts:
+        raise BuildError(plan.conflicts)
+    write.apply(project.root, files, plan)
+    return Report(
+        articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
+        written=[o.path for o in plan.write], unchanged=len(plan.unchanged),
+        removed=plan.remove, seconds=time.perf_counter() - started,
+    )
+
+
+def build_site(project: Project, site_dir: Path | None = None, overrides: dict | None = None) -> float:
+    """Build the site with MkDocs (strict) into a temporary folder, then swap it in.
+
+    A failed build leaves the previous site untouched.  Returns seconds taken.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.perf_counter()
+    target = site_dir or project.site
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    previous_cwd = os.getcwd()
+    try:
+        # pymdownx.snippets resolves base_path against the working directory.
+        os.chdir(project.root)
+        config = load_config(str(project.config), site_dir=str(staging), strict=True, **(overrides or {}))
+        mkdocs_build(config)
+    except (MkDocsException, SystemExit, Exception) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError([f"mkdocs.yml: error: the site build failed: {type(exc).__name__}: {exc}"]) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        os.chdir(previous_cwd)
+    swap_in(staging, target)
+    return time.perf_counter() - started
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` with two renames; the old copy goes last."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,154 @@
+"""Write generated files: only what changed, never over a file we did not write.
+
+A manifest (docs/.briefing-manifest.json) records every file the generator
+wrote with the hash of what it wrote.  That lets a rebuild:
+
+- skip files whose content is unchanged (modification times stay, so
+  `mkdocs serve` does not loop and editors' tools see no churn);
+- remove pages whose article, actor or term is gone, but only when the file
+  on disk is still exactly what we wrote;
+- refuse to overwrite or delete anything else: a hand-written page in the way
+  of a generated one, or a generated page someone edited by hand.
+
+Every check runs before the first write, so a refused build changes nothing.
+Each file is written to a temporary name and renamed into place, so a file
+is never half-written; the manifest is written last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = "docs/.briefing-manifest.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A generated file: path relative to the project root, its text, and its seed."""
+
+    path: str
+    text: str
+    source: str
+
+
+@dataclass
+class Plan:
+    """What a write would do, decided before anything is touched."""
+
+    write: list[Output] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def digest(data: bytes) -> str:
+    """The hash recorded in the manifest."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# The only folders the generator writes into (relative to the project root).
+OUTPUT_FOLDERS = ("docs/", "includes/", "seeds/schema/")
+
+
+def is_output_path(path: str) -> bool:
+    """True for a relative path inside an output folder, with no way out of it."""
+    parts = path.split("/")
+    return path.startswith(OUTPUT_FOLDERS) and ".." not in parts and "" not in parts and "\\" not in path
+
+
+def read_manifest(root: Path) -> dict[str, str]:
+    """Path -> hash of every file the generator last wrote (empty if none).
+
+    Entries outside the output folders are ignored, so a damaged or hostile
+    manifest can never make the generator delete anything else.
+    """
+    try:
+        files = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return {p: h for p, h in files.items() if isinstance(h, str) and is_output_path(p)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _disk_hash(path: Path) -> str | None:
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def plan_writes(root: Path, outputs: list[Output]) -> Plan:
+    """Decide which files to write, leave and remove, and find conflicts."""
+    manifest = read_manifest(root)
+    plan = Plan()
+    wanted = {o.path for o in outputs}
+    for output in outputs:
+        assert is_output_path(output.path), f"refusing to write outside the output folders: {output.path}"
+        new_hash = digest(output.text.encode("utf-8"))
+        on_disk = _disk_hash(root / output.path)
+        if on_disk == new_hash:
+            plan.unchanged.append(output.path)
+        elif on_disk is None or on_disk == manifest.get(output.path):
+            plan.write.append(output)
+        elif output.path in manifest:
+            plan.conflicts.append(
+                f"{output.path}: error: this generated page was edited by hand; move the change "
+                f"into {output.source} and delete the page, then build again"
+            )
+        else:
+            plan.conflicts.append(
+                f"{output.path}: error: a file the generator did not write is in the way of the "
+                f"page generated from {output.source}; rename one of them"
+            )
+    for path in sorted(set(manifest) - wanted):
+        on_disk = _disk_hash(root / path)
+        if on_disk == manifest[path]:
+            plan.remove.append(path)
+        elif on_disk is not None:
+            plan.conflicts.append(
+                f"{path}: error: this generated page is no longer generated but was edited by "
+                f"hand, so it was kept; delete it yourself if it is not needed"
+            )
+    return plan
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
+    """Carry out a conflict-free plan and record the new manifest."""
+    assert not plan.conflicts, "apply() needs a plan without conflicts"
+    for output in plan.write:
+        _atomic_write(root / output.path, output.text.encode("utf-8"))
+    for path in plan.remove:
+        (root / path).unlink(missing_ok=True)
+        _remove_empty_parents(root, (root / path).parent)
+    manifest = {o.path: digest(o.text.encode("utf-8")) for o in outputs}
+    text = json.dumps({"generator": "briefing", "files": manifest}, indent=1, sort_keys=True) + "\n"
+    if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
+        return
+    _atomic_write(root / MANIFEST, text.encode("utf-8"))
+
+
+def _remove_empty_parents(root: Path, directory: Path) -> None:
+    """Remove folders left empty by a removal, up to (not including) docs/."""
+    docs = (root / "docs").resolve()
+    while directory.resolve() != docs and docs in directory.resolve().parents:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
