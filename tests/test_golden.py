@@ -1,0 +1,78 @@
+"""Golden files: generated Markdown is text, so diff it.
+
+- The small fixture briefing (tests/fixtures/mini) must generate exactly the
+  tree in tests/golden/mini.  After an intended change, refresh it with
+  `BRIEFING_REFRESH_GOLDEN=1 python -m pytest tests/test_golden.py` and
+  review the diff in git.
+- The committed docs/ (and the abbreviation feed and JSON Schemas) must be
+  exactly what the generator writes from the committed seeds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from conftest import REPO
+from generator import pipeline
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "mini"
+GENERATED_FOLDERS = ("docs", "includes", "seeds/schema")
+
+
+def tree(root: Path, folders=GENERATED_FOLDERS) -> dict[str, bytes]:
+    """Relative path -> bytes of every file under the given folders."""
+    files = {}
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
+    """A readable unified diff of two trees ('' when equal)."""
+    out = []
+    for name in sorted(set(expected) | set(actual)):
+        a = expected.get(name, b"").decode("utf-8").splitlines(keepends=True)
+        b = actual.get(name, b"").decode("utf-8").splitlines(keepends=True)
+        if name not in expected or name not in actual or a != b:
+            out += difflib.unified_diff(a, b, f"expected/{name}", f"generated/{name}")
+            out += [] if a or b else [f"{name}: missing on one side\n"]
+    return "".join(out)
+
+
+def test_fixture_briefing_matches_golden_tree(mini):
+    pipeline.generate(mini)
+    generated = tree(mini.root)
+    if os.environ.get("BRIEFING_REFRESH_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, data in generated.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_bytes(data)
+    assert diff(tree(GOLDEN), generated) == ""
+
+
+def test_committed_docs_equal_a_fresh_regeneration(seed_project):
+    pipeline.generate(seed_project)
+    committed = tree(REPO)
+    committed = {k: v for k, v in committed.items() if not _hand_written(k)}
+    regenerated = {k: v for k, v in tree(seed_project.root).items() if not _hand_written(k)}
+    assert diff(committed, regenerated) == ""
+
+
+def test_generation_is_deterministic(mini, tmp_path):
+    pipeline.generate(mini)
+    first = tree(mini.root)
+    shutil.rmtree(mini.root / "docs")
+    shutil.rmtree(mini.root / "includes")
+    pipeline.generate(mini)
+    assert tree(mini.root) == first
+
+
+def _hand_written(name: str) -> bool:
+    """Pages in docs/ that people write (not listed in the generator's manifest)."""
+    manifest = pipeline.write.read_manifest(REPO)
+    return name.startswith("docs/") and name not in manifest and not name.endswith(".briefing-manifest.json")

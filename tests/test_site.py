@@ -1,0 +1,91 @@
+"""The seed briefing as a built site: strict MkDocs build, and what a reader sees in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import pipeline
+
+ARTICLE = "russia-pushes-csto-nato-counternarcotics"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """The seed briefing generated and built (strict) in a scratch folder."""
+    from conftest import make_project
+
+    project = make_project(tmp_path_factory.mktemp("site"), REPO / "seeds")
+    pipeline.generate(project)
+    pipeline.build_site(project)  # strict: any MkDocs warning fails here
+    return project.site
+
+
+@pytest.fixture(scope="module")
+def served(built_site):
+    """The built site on a loopback HTTP server; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def heading(page) -> str:
+    """The page's h1 without the permalink sign."""
+    return page.locator("h1").inner_text().rstrip("¶").strip()
+
+
+def test_build_produces_the_promised_urls(built_site):
+    for page in (f"articles/{ARTICLE}/index.html", "actors/viktor-ivanov/index.html", "glossary/index.html"):
+        assert (built_site / page).is_file(), page
+
+
+def test_glossary_defines_the_core_terms(built_site):
+    html = (built_site / "glossary/index.html").read_text(encoding="utf-8")
+    for term in ("CSTO", "ISAF", "Rainbow 2", "Operation Channel"):
+        assert re.search(rf"<h2 id=\"[^\"]+\">(<abbr[^>]*>)?{term}", html), term
+
+
+def test_article_pages_carry_tooltips(built_site):
+    html = (built_site / f"articles/{ARTICLE}/index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Collective Security Treaty Organization">CSTO</abbr>' in html
+    assert '<abbr title="International Security Assistance Force">ISAF</abbr>' in html
+
+
+def test_article_page_in_chromium(browser, served):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{served}/articles/{ARTICLE}/")
+    assert heading(page) == "Afghanistan: Russia Pushes for CSTO-NATO Cooperation on Counternarcotics Front"
+    summary = page.locator("h2#summary + p")
+    assert "Medvedev" in summary.inner_text()
+
+    # A tooltip on CSTO: the abbreviation carries its expansion, and hovering shows it.
+    csto = page.locator("abbr", has_text=re.compile(r"^CSTO$")).first
+    csto.scroll_into_view_if_needed()
+    csto.hover()
+    tooltip = page.locator(".md-tooltip2, [role=tooltip]").filter(has_text="Collective Security Treaty Organization")
+    tooltip.first.wait_for(state="visible", timeout=5000)
+    page.wait_for_timeout(500)  # let the fade-in finish for the screenshot
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "article-tooltip.png"))
+
+    # An actor link leads to that actor's page.
+    page.locator("h2#summary + p a[href$='actors/viktor-ivanov/']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/actors/viktor-ivanov/")
+    assert heading(page) == "Viktor Ivanov"
+    page.close()
