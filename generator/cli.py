@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, sources
 
 
 def _project(args: argparse.Namespace) -> pipeline.Project:
@@ -37,6 +37,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     except pipeline.load.CheckFailed as failed:
         return _fail(pipeline.BuildError([str(d) for d in failed.diagnostics]))
     print(f"ok: {len(briefing.articles)} articles, {len(briefing.actors)} actors, {len(briefing.terms)} terms")
+    if args.sources:
+        return _check_sources(project, Path(args.sources))
+    return 0
+
+
+def _check_sources(project: pipeline.Project, directory: Path) -> int:
+    """Quotes verbatim in their source, no copied runs of prose."""
+    texts = sources.read_sources(directory)
+    if not texts:
+        print(f"{directory}: error: no *.txt source files here", file=sys.stderr)
+        return 1
+    files, _ = pipeline.load.load_seeds(project.seeds, project.root)
+    problems = sources.check_against_sources(files, texts)
+    if problems:
+        return _fail(pipeline.BuildError([str(d) for d in sorted(problems)]))
+    quotes = sum(len(f.data.get("quotes") or []) for f in files if f.kind == "article")
+    print(f"ok: {quotes} quotes found verbatim in {len(texts)} sources; no run of {sources.COPY_RUN}+ copied words")
     return 0
 
 
@@ -59,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--root", default=".", help="the project folder (default: the current folder)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="check the seeds and report every error")
+    check.add_argument("--sources", metavar="DIR", help="also check quotes and copying against the plain-text articles in DIR")
     check.set_defaults(run=cmd_check)
     build = commands.add_parser("build", help="write docs/ from seeds/ and build site/")
     build.set_defaults(run=cmd_build)
