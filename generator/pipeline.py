@@ -13,8 +13,11 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from . import load, model, render, schema, write
 
@@ -103,6 +106,20 @@ def _page_sources(briefing: model.Briefing) -> dict[str, str]:
     return sources
 
 
+def template_error(exc: jinja2.TemplateError) -> str:
+    """A Jinja2 error as `templates/x.md.j2:LINE: error: message`."""
+    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    if name is None:
+        # Undefined-variable errors carry no position; the innermost template frame has it.
+        frames = traceback.extract_tb(exc.__traceback__)
+        templates = [f for f in frames if f.filename.endswith(".j2")]
+        if templates:
+            name, line = Path(templates[-1].filename).name, templates[-1].lineno
+    where = f"templates/{Path(name).name}:{line or 1}" if name else "templates"
+    return f"{where}: error: {exc.message or type(exc).__name__}"
+
+
 def generate(project: Project) -> Report:
     """Check the seeds and write the generated files; raise on any error."""
     started = time.perf_counter()
@@ -110,7 +127,10 @@ def generate(project: Project) -> Report:
         briefing = load_briefing(project)
     except load.CheckFailed as failed:
         raise BuildError([str(d) for d in failed.diagnostics]) from None
-    files = outputs(project, briefing)
+    try:
+        files = outputs(project, briefing)
+    except jinja2.TemplateError as exc:
+        raise BuildError([template_error(exc)]) from None
     plan = write.plan_writes(project.root, files)
     if plan.conflicts:
         raise BuildError(plan.conflicts)

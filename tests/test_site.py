@@ -14,7 +14,7 @@ from conftest import REPO
 from generator import pipeline
 
 ARTICLE = "russia-pushes-csto-nato-counternarcotics"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_article_page_in_chromium(browser, served):
     tooltip = page.locator(".md-tooltip2, [role=tooltip]").filter(has_text="Collective Security Treaty Organization")
     tooltip.first.wait_for(state="visible", timeout=5000)
     page.wait_for_timeout(500)  # let the fade-in finish for the screenshot
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "article-tooltip.png"))
 
     # An actor link leads to that actor's page.
