@@ -54,6 +54,17 @@ def test_build_produces_the_promised_urls(built_site):
         assert (built_site / page).is_file(), page
 
 
+def test_page_titles_come_from_the_headings(built_site):
+    # MkDocs takes the title from a leading "# H1"; anything before it loses it.
+    def title(page):
+        html = (built_site / page).read_text(encoding="utf-8")
+        return re.search(r"<title>(.*?) - ", html).group(1)
+
+    assert title("actors/viktor-ivanov/index.html") == "Viktor Ivanov"
+    assert title(f"articles/{ARTICLE}/index.html").startswith("Afghanistan: Russia Pushes for CSTO-NATO")
+    assert title("glossary/index.html") == "Glossary"
+
+
 def test_glossary_defines_the_core_terms(built_site):
     html = (built_site / "glossary/index.html").read_text(encoding="utf-8")
     for term in ("CSTO", "ISAF", "Rainbow 2", "Operation Channel"):
