@@ -2,6 +2,9 @@
 
     briefing check                 check the seeds; exit 1 on errors
     briefing build                 check, write docs/, build site/ with MkDocs
+    briefing build --offline       check, write docs/, pack the offline edition as dist/briefing-offline.zip
+    briefing serve [-a HOST:PORT]  preview with live reload; regenerate on every change
+    briefing new KIND SLUG         start seeds/<folder>/SLUG.yaml (article, actor or term)
 
 Messages read like a compiler's (`file:line:col: error: field: message`),
 go to standard error, and a refused run exits with status 1 and no traceback.
@@ -60,13 +63,41 @@ def _check_sources(project: pipeline.Project, directory: Path) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Generate docs/ from the seeds, then build site/ with MkDocs."""
     project = _project(args)
+    report = None
     try:
         report = pipeline.generate(project)
         print(f"generated: {report.summary()}")
+        if getattr(args, "offline", False):
+            from . import offline
+
+            print(offline.build_offline(project).summary(project.root))
+            return 0
         seconds = pipeline.build_site(project)
     except pipeline.BuildError as error:
+        if report is not None:  # docs/ was written, but the site was refused: undo that too
+            pipeline.undo(project, report)
         return _fail(error)
     print(f"site: built {project.site.relative_to(project.root)}/ with MkDocs in {seconds:.2f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload, regenerating on every change."""
+    from . import serve
+
+    return serve.serve(_project(args), args.dev_addr)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a starter seed file with every field explained."""
+    from . import scaffold
+
+    try:
+        created = scaffold.create(_project(args).root, args.kind, args.slug)
+    except scaffold.ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"created {created.path}: fill in the Required fields, then run `briefing check`")
     return 0
 
 
@@ -79,7 +110,17 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--sources", metavar="DIR", help="also check quotes and copying against the plain-text articles in DIR")
     check.set_defaults(run=cmd_check)
     build = commands.add_parser("build", help="write docs/ from seeds/ and build site/")
+    build.add_argument("--offline", action="store_true",
+                       help="instead of site/, write dist/briefing-offline.zip: the site for opening from disk, no network")
     build.set_defaults(run=cmd_build)
+    serve = commands.add_parser("serve", help="preview the site with live reload while you edit")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="where to serve (default: 127.0.0.1:8000)")
+    serve.set_defaults(run=cmd_serve)
+    new = commands.add_parser("new", help="start a new article, actor or term file with every field explained")
+    new.add_argument("kind", choices=("article", "actor", "term"), help="what to add")
+    new.add_argument("slug", help="its id: lowercase words joined by hyphens, e.g. viktor-ivanov")
+    new.set_defaults(run=cmd_new)
     return top
 
 

@@ -9,6 +9,7 @@ optionally with a qualifier and a note saying how the date was inferred.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 
@@ -105,10 +106,12 @@ def _range_text(start: Point, end: Point | None) -> str:
 
 def parse_point(text: str) -> Point:
     """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError saying what is wrong."""
-    match = _PART_RE.match(text)
+    match = _PART_RE.fullmatch(text)  # not match(): "$" would let a trailing newline in
     if not match:
         raise ValueError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else 0 for g in match.groups())
+    if year == 0:
+        raise ValueError(f"'{text}' is not a real date: there is no year 0")
     if match.group(2) and not 1 <= month <= 12:
         raise ValueError(f"'{text}' is not a real date: month {month} does not exist")
     if match.group(3):
@@ -120,15 +123,18 @@ def parse_point(text: str) -> Point:
     return Point(year, month, day)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand dates recur across a briefing
 def parse_date(text: str) -> tuple[Point, Point | None]:
     """Parse a point or an interval A/B; raise ValueError saying what is wrong."""
     if text.count("/") > 1:
         raise ValueError(f"'{text}' is not a date: a range has one '/'")
-    first, _, second = text.partition("/")
-    start = parse_point(first.strip())
-    if not second:
+    first, slash, second = text.partition("/")
+    if slash and not (first and second):
+        raise ValueError(f"'{text}' is not a date range: write start/end, e.g. 2010-11-19/2010-11-20")
+    start = parse_point(first)
+    if not slash:
         return start, None
-    end = parse_point(second.strip())
+    end = parse_point(second)
     if end < start:
         raise ValueError(f"'{text}' is not a date range: it ends before it starts")
     return start, end

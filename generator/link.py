@@ -6,13 +6,17 @@ the alternatives at each position; see benchmarks/ for how that scales).
 
 Prose from seed files is Markdown written by editors, and it ends up on a
 public site, so before linking it is made inert: raw HTML is escaped, links
-to anything but http(s), mailto or relative addresses are reduced to their
-text, and the Markdown extensions that could inject markup or files
-(attribute lists, abbreviation definitions, snippets) are neutralised.
+to anything but http(s) or mailto addresses are reduced to their text, stray
+brackets and indentation are escaped or dropped (no nested link, no deep
+nesting for Python-Markdown to recurse into), and the Markdown extensions
+that could inject markup or files (attribute lists, abbreviation
+definitions, snippets) are neutralised.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -20,17 +24,28 @@ from typing import Iterable, Iterator
 
 # Spans of Markdown that must not be linked into: links/images, code, autolinks.
 _PROTECTED = re.compile(
-    r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()\s]*(?:\([^()]*\))?[^()]*\)"  # [text](url)
+    # [text](url): the URL part may hold balanced (...) groups.  Written so that no
+    # two quantifiers can match the same characters: hostile prose such as
+    # "[a](" followed by a megabyte without ")" must not backtrack quadratically.
+    r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*(?:\([^()]*\)[^()]*)*\)"
     r"|`+[^`]*`+"  # inline code
     r"|&[a-zA-Z]+;|&#[0-9]+;"  # entities produced by escaping
 )
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]*)>?((?:\s+\"[^\"]*\")?)\s*\)")
-_SAFE_URL = re.compile(r"^(?:https?://|mailto:|#|\.{0,2}/|[a-zA-Z0-9_.-]+(?:[/#?]|$))")
-# Any "](scheme:" left after _LINK (e.g. nested parentheses in the URL) is unsafe.
-_UNSAFE_SCHEME = re.compile(r"\]\(\s*(?!(?:https?|mailto):)(?=[a-zA-Z][a-zA-Z0-9+.-]*:)", re.I)
-_REF_DEFINITION = re.compile(r"^(\s{0,3})(\[[^\]]*\]:)", re.M)
-_ABBR_DEFINITION = re.compile(r"^(\s*)\*\[", re.M)
-_HEADING_LINE = re.compile(r"^(\s{0,3})(#|=+\s*$|-{3,}\s*$)", re.M)
+# Prose may link out to the web or to an address, nowhere else: javascript:/data: links
+# would run, and relative links or #anchors would break on some page that shows the text.
+_SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.I)
+# A link (as _LINK) or a lone bracket: brackets outside kept links are escaped, so no
+# link can hide inside another, and Python-Markdown (quadratic on unmatched brackets)
+# never sees a run of them.
+_LINK_OR_BRACKET = re.compile(_LINK.pattern + r"|([\[\]])")
+_INDENT = re.compile(r"^[ \t]+", re.M)
+# Headings, setext underlines and rules ("---", "* * *", "___"): prose adds no structure.
+_HEADING_LINE = re.compile(r"^(\s{0,3})(#|=+\s*$|(?:[-*_][ \t]*){3,}$)", re.M)
+# A second block marker right after a line's first one ("- - x", "> # x", "1. 2. x"):
+# nested lists and quotes on one line, or a heading inside them.  Only the first is kept;
+# hundreds of them would make Python-Markdown recurse past Python's limit.
+_STACKED_MARKER = re.compile(r"^((?:[-*+]|[0-9]+\.)[ \t]+|>[ \t]*)(#|>|[-*+](?=[ \t])|[0-9]+\.(?=[ \t]))", re.M)
 _TEXT_SPECIALS = re.compile(r"([\\`*_\[\]{}#|>~])")
 
 
@@ -50,20 +65,32 @@ def inline(text: str) -> str:
 
 def sanitize(prose: str) -> str:
     """Editor Markdown made inert: no raw HTML, no unsafe links, no injected structure."""
-    text = prose.replace("&", "&amp;").replace("<", "&lt;")
+    # Backslashes are text, as in escape_text(): an editor's "\\[" must not undo ours.
+    text = prose.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
     text = text.replace("{", "\\{").replace("}", "\\}")  # attr_list could add onclick=…
-    text = _LINK.sub(_safe_link, text)
-    text = _UNSAFE_SCHEME.sub(r"\\](", text)  # no longer a link, shown as text
-    text = _REF_DEFINITION.sub(r"\1\\\2", text)
-    text = _ABBR_DEFINITION.sub(r"\1\\*[", text)
-    return _HEADING_LINE.sub(r"\1\\\2", text)
+    # No indented code or nested lists: Python-Markdown recurses once per level.
+    text = _INDENT.sub("", text)
+    # Escaped brackets also rule out reference and abbreviation definitions ("*[X]: …").
+    text = _LINK_OR_BRACKET.sub(_safe_link, text)
+    text = _HEADING_LINE.sub(r"\1\\\2", text)
+    return _STACKED_MARKER.sub(_escape_second_marker, text)
+
+
+def _escape_second_marker(match: re.Match[str]) -> str:
+    first, second = match.groups()
+    if second[0].isdigit():
+        return first + second[:-1] + "\\."  # "2." -> "2\.": a digit cannot be escaped
+    return first + "\\" + second
 
 
 def _safe_link(match: re.Match[str]) -> str:
-    bang, label, url, title = match.groups()
+    bang, label, url, _title, bracket = match.groups()
+    if bracket:
+        return "\\" + bracket
+    label = re.sub(r"([\[\]])", r"\\\1", label)
     if bang or not _SAFE_URL.match(url):
         return label  # images and javascript:/data: links keep only their text
-    return match.group(0)
+    return f"[{label}]({url})"  # the title, if any, is dropped
 
 
 @dataclass(frozen=True)
@@ -75,6 +102,51 @@ class Target:
     title: str
 
 
+def _names_pattern(names: list[str]) -> re.Pattern[str]:
+    """One expression matching any of `names` as a whole word, the longest first.
+
+    The names are arranged as a trie ("Ivan|Ivanov|Iran" becomes
+    "I(?:ran|van(?:ov)?)"): a flat alternation makes `re` try every name at
+    every word start, so its cost grows with the number of names, while the
+    trie is walked one character at a time.  Greedy `?` tries the longer name
+    first and falls back to the shorter one when the end-of-word check fails,
+    exactly as the longest-first alternation did.  Pathological name sets
+    (thousands of nested prefixes) fall back to that flat alternation.
+    """
+    try:
+        body = _trie_regex(_trie(names)) if names else r"(?!x)x"
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+    except (RecursionError, re.error, OverflowError):
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
+
+
+def _trie(names: list[str]) -> dict:
+    """A character trie of `names`; the key "" marks where a name ends."""
+    root: dict = {}
+    for name in names:
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return root
+
+
+def _trie_regex(node: dict) -> str:
+    """The trie below `node` as a regular expression (single-child chains kept literal)."""
+    branches = []
+    for char in sorted(k for k in node if k):
+        chain, child = char, node[char]
+        while len(child) == 1 and "" not in child:  # one way on: no choice to encode
+            (next_char, child), = child.items()
+            chain += next_char
+        branches.append(re.escape(chain) + _trie_regex(child))
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 and "" not in node else f"(?:{'|'.join(branches)})"
+    return group + "?" if "" in node else group
+
+
 class Matcher:
     """Every name of every target, compiled into one expression."""
 
@@ -82,9 +154,7 @@ class Matcher:
         self.targets: dict[str, Target] = {}
         for name, target in names:
             self.targets.setdefault(name, target)
-        ordered = sorted(self.targets, key=lambda n: (-len(n), n))
-        alternation = "|".join(re.escape(n) for n in ordered) or r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        self.pattern = _names_pattern(list(self.targets))
 
     def find(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """(start, end, target) of every name in `text` outside protected spans."""
@@ -92,18 +162,25 @@ class Matcher:
         for protected in _PROTECTED.finditer(text):
             yield from self._find_in(text, position, protected.start())
             position = protected.end()
-        yield from self._find_in(text, position, len(text))
+        # Most prose has no protected span: scan it here, one generator level less.
+        targets = self.targets
+        for match in self.pattern.finditer(text, position, len(text)):
+            yield match.start(), match.end(), targets[match.group(0)]
 
     def _find_in(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, Target]]:
         for match in self.pattern.finditer(text, start, end):
             yield match.start(), match.end(), self.targets[match.group(0)]
 
 
+# Pages sit in a few folders, so the same few thousand links recur on every page.
+_relpath = functools.lru_cache(maxsize=1 << 17)(posixpath.relpath)
+_dirname = functools.lru_cache(maxsize=1 << 12)(posixpath.dirname)
+
+
 def relative(from_page: str, to: str) -> str:
     """A link from one docs/ page to another page (with an optional #anchor)."""
     path, _, anchor = to.partition("#")
-    here = posixpath.dirname(from_page)
-    link = posixpath.relpath(path, here) if path != from_page else ""
+    link = _relpath(path, _dirname(from_page)) if path != from_page else ""
     return f"{link}#{anchor}" if anchor else link
 
 
@@ -142,12 +219,45 @@ class PageLinker:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, folded onto one line."""
+    return _SENTENCE_END.split(inline(text))
+
+
 def sentences_naming(matcher: Matcher, text: str) -> Iterator[tuple[Target, str]]:
     """(target, sentence) for each target named in `text`, once per sentence."""
-    for sentence in _SENTENCE_END.split(inline(text)):
-        named = {target.key: target for _, _, target in matcher.find(sentence)}
-        for target in named.values():
-            yield target, sentence
+    parts = sentences(text)
+    for index, named in names_per_sentence(matcher, text):
+        for target in named:
+            yield target, parts[index]
+
+
+def names_per_sentence(matcher: Matcher, text: str) -> list[tuple[int, list[Target]]]:
+    """(index in sentences(text), the targets it names) for each sentence naming any."""
+    flat = inline(text)
+    found = None if "[" in flat or "`" in flat or "&" in flat else _names_by_sentence(matcher, flat)
+    if found is None:
+        found = [{t.key: t for _, _, t in matcher.find(s)} for s in _SENTENCE_END.split(flat)]
+    return [(index, list(named.values())) for index, named in enumerate(found) if named]
+
+
+def _names_by_sentence(matcher: Matcher, flat: str) -> list[dict[str, Target]] | None:
+    """Like searching each sentence on its own, in one pass over the whole text.
+
+    Only for text without protected spans (which a sentence break could cut
+    in two); None when a name runs across a sentence break, where searching
+    sentence by sentence would find something else.
+    """
+    breaks = list(_SENTENCE_END.finditer(flat))
+    starts = [0] + [b.end() for b in breaks]
+    ends = [b.start() for b in breaks] + [len(flat)]
+    named: list[dict[str, Target]] = [{} for _ in starts]
+    for start, end, target in matcher.find(flat):
+        index = bisect.bisect_right(starts, start) - 1
+        if end > ends[index]:
+            return None
+        named[index][target.key] = target
+    return named
 
 
 def actor_target(actor) -> Target:

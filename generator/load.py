@@ -14,6 +14,7 @@ sees all of them at once, as MkDocs' config validation and compilers do.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from . import schema
+from . import parallel, schema
 from .dates import parse_date
 
 # libyaml's C parser when present (much faster); the pure-Python one otherwise.
@@ -29,6 +30,10 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
+# One text value at most (the longest seed summary is about 1,400).  Python-Markdown's
+# inline processing costs the square of a paragraph's length, so hostile text this
+# long costs a tenth of a second to render, and a megabyte in one value would take hours.
+MAX_TEXT_CHARS = 10_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -48,7 +53,16 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}: error: "
-        return f"{where}{self.field}: {self.message}" if self.field else where + self.message
+        return printable(f"{where}{self.field}: {self.message}" if self.field else where + self.message)
+
+
+def printable(text: str) -> str:
+    """`text` on one line, control and format characters shown as escapes (\\n, \\x1b …).
+
+    Diagnostics quote the user's values: a newline would split one diagnostic
+    in two, and an escape sequence would drive the terminal.
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class CheckFailed(Exception):
@@ -112,7 +126,8 @@ def _decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as libyaml's do; what precedes the bad byte decodes.
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig")) + 1
         return None, (line, col, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
 
 
@@ -202,7 +217,13 @@ class _Composer:
 
 
 class _Duplicate(str):
-    """Marks a repeated key whose value is dropped (the first one is kept)."""
+    """Marks a repeated key whose value is dropped (the first one is kept).
+
+    It hashes by identity, so the marks recorded while the dropped value is
+    composed go under paths of their own and never replace the first value's.
+    """
+
+    __hash__ = object.__hash__
 
 
 def _scalar(event: Any) -> Any:
@@ -215,8 +236,7 @@ def _scalar(event: Any) -> Any:
 def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnostic]]:
     """Parse bytes into (value, marks, key marks, diagnostics)."""
     if len(raw) > MAX_FILE_BYTES:
-        size = f"{len(raw) / 1_000_000:.1f} MB"
-        return None, {}, {}, [Diagnostic(display, 1, 1, "", f"file is {size}; the limit is {MAX_FILE_BYTES // 1_000_000} MB")]
+        return None, {}, {}, [_too_big(display, len(raw))]
     text, bad = _decode(raw)
     if bad:
         return None, {}, {}, [Diagnostic(display, bad[0], bad[1], "", bad[2])]
@@ -226,15 +246,31 @@ def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnosti
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc)}")]
+        lines = text.split("\n")
+        if line > len(lines):  # libyaml's end of stream, after a last line with no newline
+            line, col = len(lines), len(lines[-1]) + 1
+        return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc, text)}")]
     problems = [Diagnostic(display, ln, col, field_path(p), msg) for ln, col, p, msg in composer.problems]
     return value, composer.marks, composer.key_marks, problems
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+def _too_big(display: str, size: int) -> Diagnostic:
+    message = f"file is {size / 1_000_000:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB"
+    return Diagnostic(display, 1, 1, "", message)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = exc.problem or "syntax error"
-    if "\t" in problem or "tab" in problem:
+    mark = exc.problem_mark
+    lines = text.split("\n")
+    # libyaml's message does not always name the tab it stopped at ("cannot start any token").
+    at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
+    if at_tab or "\t" in problem or "tab" in problem:
         return f"{problem} (indent with spaces, not tabs)"
+    if exc.context and exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None):
+        # An unclosed quote or bracket is reported where the file ends: say where it opened.
+        where = f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        return f"{problem} ({exc.context} that starts at {where})"
     return problem
 
 
@@ -276,6 +312,9 @@ class _Checker:
             if not value.strip():
                 self.fail(path, "is empty")
                 return None
+            if len(value) > MAX_TEXT_CHARS:
+                self.fail(path, f"is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+                return None
             return value
         self.fail(path, f"expected text, got {_type_name(value)}")
         return None
@@ -287,8 +326,10 @@ class _Checker:
 
     def k_url(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         text = self.text_value(value, path)
-        if text is not None and not re.match(r"^https?://[^\s<>\"]+$", text):
-            self.fail(path, f"'{text}' is not an http(s) URL")
+        # | and ` would end the link (and a table cell) in the Markdown: they must be %-encoded.
+        if text is not None and not re.fullmatch(r"https?://[^\s<>\"|`]+", text):
+            hint = " (write | as %7C and ` as %60)" if re.search(r"[|`]", text) else ""
+            self.fail(path, f"'{text}' is not an http(s) URL{hint}")
 
     def k_bool(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         if value not in _TRUE | _FALSE:
@@ -383,7 +424,11 @@ def seed_paths(seeds_dir: Path) -> Iterator[tuple[str, Path]]:
 def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, list[Diagnostic]]:
     """Read and schema-check one seed file."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            # Never read past the limit: a huge file must not fill memory before it is refused.
+            raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                return None, [_too_big(display, os.fstat(handle.fileno()).st_size)]
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "", f"cannot read file: {exc.strerror}")]
     value, marks, key_marks, problems = read_yaml(raw, display)
@@ -405,12 +450,13 @@ def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagno
     files: list[SeedFile] = []
     problems: list[Diagnostic] = []
     seen: dict[tuple[str, str], str] = {}
-    for kind, path in seed_paths(seeds_dir):
-        display = _display(path, root)
-        if kind == "briefing" and not path.exists():
+    entries = list(seed_paths(seeds_dir))
+    # Files are independent: on two cores a forked helper reads every other one.
+    for (kind, path), (display, loaded) in zip(entries, parallel.run_all(lambda e: _load_entry(*e, root), entries)):
+        if loaded is None:
             problems.append(Diagnostic(display, 1, 1, "", "missing: the briefing's settings file is required"))
             continue
-        seed, file_problems = load_file(kind, path, display)
+        seed, file_problems = loaded
         problems.extend(file_problems)
         if (kind, path.stem) in seen and kind != "briefing":
             problems.append(Diagnostic(display, 1, 1, "", f"duplicate {kind} id '{path.stem}': also defined in {seen[kind, path.stem]}"))
@@ -419,6 +465,14 @@ def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagno
         if seed is not None:
             files.append(seed)
     return files, problems
+
+
+def _load_entry(kind: str, path: Path, root: Path) -> tuple[str, tuple[SeedFile | None, list[Diagnostic]] | None]:
+    """(display path, load_file's result), or None for a missing briefing.yaml."""
+    display = _display(path, root)
+    if kind == "briefing" and not path.exists():
+        return display, None
+    return display, load_file(kind, path, display)
 
 
 def _display(path: Path, root: Path) -> str:

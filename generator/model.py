@@ -11,12 +11,13 @@ read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from . import link, schema
+from . import link, parallel, schema
 from .dates import PartialDate, parse_date
 from .load import CheckFailed, Diagnostic, Path_, SeedFile, closest
 
@@ -147,6 +148,7 @@ class Actor:
     published: list["Article"] = field(default_factory=list)
     co_actors: list[tuple["Actor", int]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
 
     @property
     def page(self) -> str:
@@ -174,6 +176,7 @@ class Term:
     related_actors: list[Actor] = field(default_factory=list)
     articles: list["Article"] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
 
     @property
     def page(self) -> str:
@@ -254,8 +257,20 @@ def iter_refs(shape: schema.Shape, data: Any, path: Path_ = ()) -> Iterator[tupl
     if not isinstance(data, dict):
         return
     for f in shape.fields:
-        if data.get(f.name) is not None:
+        if data.get(f.name) is not None and _holds_refs(f.kind):
             yield from _kind_refs(f.kind, data[f.name], path + (f.name,))
+
+
+@functools.lru_cache(maxsize=None)
+def _holds_refs(kind: schema.Kind) -> bool:
+    """True when a value of `kind` can contain a reference (prose and lists of it cannot)."""
+    if kind.name == "ref":
+        return True
+    if kind.name == "list" and kind.item is not None:
+        return _holds_refs(kind.item)
+    if kind.name == "object" and kind.shape is not None:
+        return any(_holds_refs(f.kind) for f in kind.shape.fields)
+    return False
 
 
 def _kind_refs(kind: schema.Kind, value: Any, path: Path_) -> Iterator[tuple[str, str, Path_]]:
@@ -500,40 +515,76 @@ def _fill_article(seed: SeedFile, article: Article, actors: dict[str, Actor], te
 
 def _derive(actors: dict[str, Actor], articles: dict[str, Article]) -> None:
     """Reverse ties that need every article: co-actors and related articles."""
-    newest_first = lambda a: (tuple(-x for x in a.date.sort_key), a.id)  # noqa: E731
+    order = sorted(articles.values(), key=lambda a: (tuple(-x for x in a.date.sort_key), a.id))  # newest first
+    place = {article: index for index, article in enumerate(order)}
+    newest_first = place.__getitem__
     for actor in actors.values():
         seen_with: Counter[str] = Counter()
         for appearance in actor.appearances:
             for other in appearance.article.appearances:
                 if other.actor is not actor:
                     seen_with[other.actor.id] += 1
-        actor.co_actors = sorted(((actors[i], n) for i, n in seen_with.items()), key=lambda p: (-p[1], p[0].name.casefold()))
+        actor.co_actors = sorted(((actors[i], n) for i, n in seen_with.items()), key=lambda p: (-p[1], p[0].name.casefold()))[:MAX_CO_ACTORS]
         for items in (actor.appearances, actor.quotes, actor.stances):
             items.sort(key=lambda x: newest_first(x.article))
         actor.events.sort(key=lambda e: (e.date.sort_key, e.article.id))
         actor.published.sort(key=newest_first)
         actor.members.sort(key=lambda tie: tie.member.name.casefold())
-    for article in articles.values():
-        article.related = _related(article, articles.values())
+    _relate_all(order)
 
 
-def _related(article: Article, others: Any) -> list[tuple[Article, list[str]]]:
-    """Articles sharing actors or terms with `article`, most shared first."""
-    mine = {a.actor.name for a in article.appearances} | {t.term for t in article.terms}
-    scored = []
-    for other in others:
-        if other is article:
-            continue
-        shared = sorted(mine & ({a.actor.name for a in other.appearances} | {t.term for t in other.terms}), key=str.casefold)
-        if shared:
-            scored.append((other, shared))
-    scored.sort(key=lambda p: (-len(p[1]), tuple(-x for x in p[0].date.sort_key), p[0].id))
-    return scored
+# An article page lists at most this many related articles.
+MAX_RELATED = 10
+# Candidates an actor or term contributes: its articles nearest in date, this many each side.
+RELATED_NEIGHBOURS = 8
+
+
+def _shared_keys(article: Article) -> set[str]:
+    """What two articles can have in common: actor names and glossary terms."""
+    return {a.actor.name for a in article.appearances} | {t.term for t in article.terms}
+
+
+def _relate_all(order: list[Article]) -> None:
+    """Set `related` on every article of `order` (newest first), in linear time.
+
+    Comparing every pair is quadratic, and so is an inverted index walked
+    whole: an actor named in most articles would make every article a
+    candidate of every other.  So each actor or term puts forward only its
+    articles nearest in date (RELATED_NEIGHBOURS each side, all of them when
+    it has no more than that), candidates are ranked by how many of those
+    ties they have, and the best are ranked again by what they really share
+    (then newest first).  In small briefings every article sharing anything
+    is a candidate, so the result is exact; each page keeps MAX_RELATED.
+    """
+    keys = [_shared_keys(article) for article in order]
+    postings: dict[str, list[int]] = {}  # key -> positions in `order` of the articles that have it
+    places: list[list[tuple[list[int], int]]] = [[] for _ in order]
+    for number, article_keys in enumerate(keys):
+        for key in article_keys:
+            posting = postings.setdefault(key, [])
+            places[number].append((posting, len(posting)))
+            posting.append(number)
+    width = len(order)
+    for number, article in enumerate(order):
+        ties: Counter[int] = Counter()
+        for posting, index in places[number]:
+            ties.update(posting[max(0, index - RELATED_NEIGHBOURS) : index + RELATED_NEIGHBOURS + 1])
+        del ties[number]
+        # One integer per candidate, smallest best: most ties first, then newest.
+        best = sorted(other - count * width for other, count in ties.items())[: 3 * MAX_RELATED]
+        scored = [(other, sorted(keys[number] & keys[other], key=str.casefold)) for other in (b % width for b in best)]
+        scored.sort(key=lambda p: (-len(p[1]), p[0]))
+        article.related = [(order[other], shared) for other, shared in scored[:MAX_RELATED]]
 
 
 # --------------------------------------------------------------------------- backlinks
 
 MAX_SENTENCES_PER_PAGE = 3
+# Pages list at most this many sentences that name an actor or term (the newest
+# articles' first) and this many actors seen together: in a briefing of
+# thousands of articles an actor such as Russia is named in most of them.
+MAX_MENTIONS = 100
+MAX_CO_ACTORS = 100
 
 
 def article_prose(article: Article) -> Iterator[str]:
@@ -562,12 +613,34 @@ def attach_mentions(briefing: Briefing) -> None:
     ]
     sources += [(a.page, a.name, [a.description]) for a in briefing.actors]
     sources += [(t.page, t.term, [t.definition]) for t in briefing.terms]
-    for page, title, blocks in sources:
+    # Finding the names is the costly part and each page is independent: on two
+    # cores a forked helper does every other page.  Targets travel as numbers.
+    keys = list(owners)
+    numbers = {key: number for number, key in enumerate(keys)}
+    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2]), sources)
+    for (page, title, blocks), per_block in zip(sources, found):
         per_target: Counter[str] = Counter()
-        for block in blocks:
-            for target, sentence in link.sentences_naming(matcher, block):
-                owner = owners[target.key]
-                if owner.page == page or per_target[target.key] >= MAX_SENTENCES_PER_PAGE:
-                    continue
-                per_target[target.key] += 1
-                owner.mentions.append(Mention(page, title, sentence))
+        for block, named_here in zip(blocks, per_block):
+            parts = link.sentences(block) if named_here else []
+            for index, named in named_here:
+                for key in (keys[number] for number in named):
+                    _mention(owners[key], key, Mention(page, title, parts[index]), per_target)
+
+
+def _names_in_blocks(matcher: link.Matcher, numbers: dict[str, int], blocks: list[str]) -> list[list[tuple[int, list[int]]]]:
+    """For each block: (sentence index, numbers of the targets it names) per naming sentence."""
+    return [
+        [(index, [numbers[t.key] for t in named]) for index, named in link.names_per_sentence(matcher, block)]
+        for block in blocks
+    ]
+
+
+def _mention(owner: Actor | Term, key: str, mention: Mention, per_target: Counter[str]) -> None:
+    """Give `owner` the mention, unless it is on its own page or over a cap."""
+    if owner.page == mention.page or per_target[key] >= MAX_SENTENCES_PER_PAGE:
+        return
+    if len(owner.mentions) >= MAX_MENTIONS:
+        owner.mentions_omitted += 1
+        return
+    per_target[key] += 1
+    owner.mentions.append(mention)

@@ -8,6 +8,9 @@ and site/ exactly as they were.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import json
 import os
 import shutil
@@ -16,10 +19,11 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
-from . import load, model, render, schema, write
+from . import cache, load, model, render, schema, write
 
 
 class BuildError(Exception):
@@ -68,6 +72,8 @@ class Report:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # What the write replaced (write.snapshot): undo() puts it back if the site build fails.
+    replaced: dict[str, bytes | None] = field(default_factory=dict, repr=False)
 
     def summary(self) -> str:
         return (
@@ -123,44 +129,95 @@ def template_error(exc: jinja2.TemplateError) -> str:
 def generate(project: Project) -> Report:
     """Check the seeds and write the generated files; raise on any error."""
     started = time.perf_counter()
+    inputs = cache.inputs_digest(project)
+    counts = cache.still_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
+    if counts is not None:  # same inputs, same files on disk: a full run would write nothing
+        return Report(**counts, seconds=time.perf_counter() - started)
     try:
-        briefing = load_briefing(project)
+        with _collector_paused():
+            briefing = load_briefing(project)
     except load.CheckFailed as failed:
         raise BuildError([str(d) for d in failed.diagnostics]) from None
+    # The model lives until the end: keep the collector (and a forked helper's pages) off it.
+    gc.freeze()
     try:
         files = outputs(project, briefing)
     except jinja2.TemplateError as exc:
         raise BuildError([template_error(exc)]) from None
+    finally:
+        gc.unfreeze()
     plan = write.plan_writes(project.root, files)
     if plan.conflicts:
         raise BuildError(plan.conflicts)
+    replaced = write.snapshot(project.root, plan)
     write.apply(project.root, files, plan)
-    return Report(
+    report = Report(
         articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
         written=[o.path for o in plan.write], unchanged=len(plan.unchanged),
-        removed=plan.remove, seconds=time.perf_counter() - started,
+        removed=plan.remove, seconds=time.perf_counter() - started, replaced=replaced,
     )
+    unchanged = len(plan.write) + len(plan.unchanged)
+    cache.remember(project, inputs, project.root / write.MANIFEST, {
+        "articles": report.articles, "actors": report.actors, "terms": report.terms, "unchanged": unchanged,
+    })
+    return report
 
 
-def build_site(project: Project, site_dir: Path | None = None, overrides: dict | None = None) -> float:
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Cyclic garbage collection off while the seeds are loaded and resolved.
+
+    That phase makes millions of objects which all live to the end; each full
+    collection walks every one of them, which made loading a large briefing
+    grow faster than linearly.  Reference counting still frees everything
+    else at once; cycles, if any, are collected after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def undo(project: Project, report: Report) -> None:
+    """Put back the files generate() replaced: the site build after it failed."""
+    write.restore(project.root, report.replaced)
+
+
+def build_site(
+    project: Project, site_dir: Path | None = None, overrides: dict | None = None, check_links: bool | None = None,
+) -> float:
     """Build the site with MkDocs (strict) into a temporary folder, then swap it in.
 
     A failed build leaves the previous site untouched.  Returns seconds taken.
+    Before the swap every internal link and anchor of the built HTML is checked
+    (generator/linkcheck.py): by default for site/ only, since a build into
+    another folder may add files afterwards (the offline edition's shim) and
+    then runs linkcheck.check_site itself.
+    The caller generates docs/ first, so the `briefing` MkDocs plugin is told
+    not to generate it a second time.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .linkcheck import check_site
+    from .plugin import docs_already_generated
+
     started = time.perf_counter()
     target = site_dir or project.site
     target.parent.mkdir(parents=True, exist_ok=True)
+    _finish_interrupted_swap(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     previous_cwd = os.getcwd()
     try:
         # pymdownx.snippets resolves base_path against the working directory.
         os.chdir(project.root)
         config = load_config(str(project.config), site_dir=str(staging), strict=True, **(overrides or {}))
-        mkdocs_build(config)
+        with docs_already_generated():
+            mkdocs_build(config)
     except (MkDocsException, SystemExit, Exception) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError([f"mkdocs.yml: error: the site build failed: {type(exc).__name__}: {exc}"]) from None
@@ -169,15 +226,55 @@ def build_site(project: Project, site_dir: Path | None = None, overrides: dict |
         raise
     finally:
         os.chdir(previous_cwd)
+    # Strict MkDocs checks the links written in Markdown; this checks the HTML as served.
+    if check_links is None:
+        check_links = site_dir is None
+    broken = check_site(staging, display=_shown(target, project.root)) if check_links else []
+    if broken:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(broken)
     swap_in(staging, target)
     return time.perf_counter() - started
 
 
+def _shown(path: Path, root: Path) -> str:
+    """`path` relative to the project when it is inside it (for messages)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with two renames; the old copy goes last."""
+    """Replace `target` by `staging`, so that a complete site is there at every instant.
+
+    On Linux one atomic exchange of the two folders does it, so a build killed at
+    any moment leaves the old site or the new one.  Elsewhere two renames leave a
+    moment with no `target`; the next build repairs that first.
+    """
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the old site
+        return
     old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False if the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False  # not Linux, or a C library without renameat2
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def _finish_interrupted_swap(target: Path) -> None:
+    """Put the old site back if a build was killed between swap_in's two renames."""
+    old = target.with_name(f".{target.name}-old")
+    if not target.exists() and old.is_dir():
+        old.rename(target)

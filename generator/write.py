@@ -12,7 +12,10 @@ wrote with the hash of what it wrote.  That lets a rebuild:
 
 Every check runs before the first write, so a refused build changes nothing.
 Each file is written to a temporary name and renamed into place, so a file
-is never half-written; the manifest is written last.
+is never half-written.  The manifest is written first, with what is about to
+change marked pending, and again last: a run killed in between leaves files
+that the next run still recognises as its own.  snapshot() and restore()
+undo a write when the site build that follows it fails.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # Path -> hash on disk of every file found to be the generator's own (kept, to be
+    # rewritten or removed): what a run killed half-way must still recognise.
+    owned: dict[str, str] = field(default_factory=dict)
 
 
 def digest(data: bytes) -> str:
@@ -61,14 +67,15 @@ def is_output_path(path: str) -> bool:
     return path.startswith(OUTPUT_FOLDERS) and ".." not in parts and "" not in parts and "\\" not in path
 
 
-def read_manifest(root: Path) -> dict[str, str]:
+def read_manifest(root: Path, section: str = "files") -> dict[str, str]:
     """Path -> hash of every file the generator last wrote (empty if none).
 
     Entries outside the output folders are ignored, so a damaged or hostile
-    manifest can never make the generator delete anything else.
+    manifest can never make the generator delete anything else.  The
+    "pending" section lists what a run was about to write (see apply()).
     """
     try:
-        files = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["files"]
+        files = json.loads((root / MANIFEST).read_text(encoding="utf-8"))[section]
         return {p: h for p, h in files.items() if isinstance(h, str) and is_output_path(p)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
@@ -81,9 +88,13 @@ def _disk_hash(path: Path) -> str | None:
         return None
 
 
+disk_hash = _disk_hash  # the public name: what the manifest would record for this file, or None
+
+
 def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     """Decide which files to write, leave and remove, and find conflicts."""
     manifest = read_manifest(root)
+    pending = read_manifest(root, "pending")  # left by a run killed while writing
     plan = Plan()
     wanted = {o.path for o in outputs}
     for output in outputs:
@@ -92,9 +103,12 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
         on_disk = _disk_hash(root / output.path)
         if on_disk == new_hash:
             plan.unchanged.append(output.path)
-        elif on_disk is None or on_disk == manifest.get(output.path):
+            plan.owned[output.path] = on_disk
+        elif on_disk is None or on_disk in (manifest.get(output.path), pending.get(output.path)):
             plan.write.append(output)
-        elif output.path in manifest:
+            if on_disk is not None:
+                plan.owned[output.path] = on_disk
+        elif output.path in manifest or output.path in pending:
             plan.conflicts.append(
                 f"{output.path}: error: this generated page was edited by hand; move the change "
                 f"into {output.source} and delete the page, then build again"
@@ -104,10 +118,11 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
                 f"{output.path}: error: a file the generator did not write is in the way of the "
                 f"page generated from {output.source}; rename one of them"
             )
-    for path in sorted(set(manifest) - wanted):
+    for path in sorted((set(manifest) | set(pending)) - wanted):
         on_disk = _disk_hash(root / path)
-        if on_disk == manifest[path]:
+        if on_disk is not None and on_disk in (manifest.get(path), pending.get(path)):
             plan.remove.append(path)
+            plan.owned[path] = on_disk
         elif on_disk is not None:
             plan.conflicts.append(
                 f"{path}: error: this generated page is no longer generated but was edited by "
@@ -131,6 +146,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
     """Carry out a conflict-free plan and record the new manifest."""
     assert not plan.conflicts, "apply() needs a plan without conflicts"
+    if plan.write:
+        # Recorded before the first write: a run killed half-way leaves files of both the
+        # old and the new content, and the next run must recognise both as its own.
+        pending = {o.path: digest(o.text.encode("utf-8")) for o in plan.write}
+        data = {"generator": "briefing", "files": plan.owned, "pending": pending}
+        _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     for output in plan.write:
         _atomic_write(root / output.path, output.text.encode("utf-8"))
     for path in plan.remove:
@@ -141,6 +162,27 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
     if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
         return
     _atomic_write(root / MANIFEST, text.encode("utf-8"))
+
+
+def snapshot(root: Path, plan: Plan) -> dict[str, bytes | None]:
+    """What apply(plan) will overwrite or delete, as it is now (None: no such file)."""
+    saved: dict[str, bytes | None] = {}
+    for path in [o.path for o in plan.write] + plan.remove + [MANIFEST]:
+        try:
+            saved[path] = (root / path).read_bytes()
+        except FileNotFoundError:
+            saved[path] = None
+    return saved
+
+
+def restore(root: Path, saved: dict[str, bytes | None]) -> None:
+    """Undo apply() with what snapshot() kept: when the site build after it fails."""
+    for path, data in saved.items():
+        if data is None:
+            (root / path).unlink(missing_ok=True)
+            _remove_empty_parents(root, (root / path).parent)
+        elif _disk_hash(root / path) != digest(data):
+            _atomic_write(root / path, data)
 
 
 def _remove_empty_parents(root: Path, directory: Path) -> None:

@@ -24,6 +24,8 @@ def make_project(tmp: Path, seeds_from: Path) -> pipeline.Project:
     shutil.copytree(REPO / "templates", tmp / "templates")
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
     (tmp / "docs").mkdir(exist_ok=True)
+    # Hand-written pages (the nav lists the editor's guide); generated ones are rebuilt.
+    shutil.copy(REPO / "docs" / "editors-guide.md", tmp / "docs" / "editors-guide.md")
     return pipeline.Project(tmp)
 
 

@@ -1,0 +1,299 @@
+"""Benchmark: generate and build a synthetic briefing, against plain MkDocs.
+
+    python benchmarks/bench.py --articles 1000
+
+Steps, all in one temporary folder (removed at the end unless --keep):
+
+1. make a corpus of N articles, N/5 actors, N/20 terms (make_corpus.py) and
+   copy this repository's templates/, mkdocs.yml and hand-written pages;
+2. generate docs/ in a fresh Python process, timed from spawn to exit
+   (interpreter start and imports included); its CPU time and peak
+   resident memory come from the kernel (os.wait4), helper included;
+3. generate again with nothing changed: the no-op regeneration;
+4. build the site with MkDocs (strict, as `briefing build` does), in its
+   own process;
+5. build, in the same run, plain MkDocs + Material sites with the same page
+   paths and a nav of the top pages only, no Markdown extensions: pages of
+   eight 60-word paragraphs (as GUIDE.md measured), then pages of plain
+   prose as long as each generated page;
+6. time the linker alone on one text, with 50 names and with 5,000 names.
+
+The last line printed is `key=value` pairs, for scripts and CI:
+articles, generate_s, files_written, peak_rss_mb, noop_regenerate_s,
+noop_files_written, mkdocs_build_s, plain_mkdocs_build_s, ratio (=
+(generate_s + mkdocs_build_s) / plain_mkdocs_build_s), linker_50_names_s,
+linker_5000_names_s, linker_ratio; then generate_cpu_s,
+plain_same_volume_build_s, ratio_same_volume, the corpus counts (actors,
+terms, pages, docs_mb) and load_avg_end.  Nothing is asserted here: the
+targets and results are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))  # run from a checkout without installing
+sys.path.insert(0, str(HERE))
+
+from make_corpus import make_corpus  # noqa: E402
+
+# Run in the child process: generate docs/ once and report what was written.
+_GENERATE = """
+import json, sys
+from pathlib import Path
+from generator import pipeline
+report = pipeline.generate(pipeline.Project(Path(sys.argv[1])))
+print(json.dumps({"written": len(report.written), "in_process_s": report.seconds}))
+"""
+
+# Run in the child process: the site build exactly as `briefing build` runs it.
+_BUILD = """
+import logging, sys
+from pathlib import Path
+from generator import pipeline
+logging.basicConfig(level=logging.WARNING)
+pipeline.build_site(pipeline.Project(Path(sys.argv[1])))
+"""
+
+
+@dataclass
+class Run:
+    """One child process: wall-clock seconds, CPU seconds (user + system), peak RSS in MB, stdout."""
+
+    seconds: float
+    cpu: float
+    rss_mb: float
+    stdout: str
+
+
+def run_child(code: str, *args: str) -> Run:
+    """Run Python `code` in a new process and measure it.
+
+    The CPU time and the peak resident memory come from the kernel's
+    accounting of that child (wait4), which includes any helper process it
+    forked and waited for: CPU time is their sum, the peak is the largest
+    single process.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        sys.exit(f"bench: child process failed ({proc.returncode}):\n{stderr}{stdout}")
+    # ru_maxrss is in KiB on Linux.
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def generate(project: Path) -> tuple[Run, int]:
+    """One generation in a fresh process, and the number of files it wrote."""
+    run = run_child(_GENERATE, str(project))
+    return run, json.loads(run.stdout.strip().splitlines()[-1])["written"]
+
+
+def mkdocs_build(project: Path) -> Run:
+    """The site build, as `briefing build` does it, in a fresh process."""
+    return run_child(_BUILD, str(project))
+
+
+# --------------------------------------------------------------------------- plain MkDocs
+
+_PLAIN_CONFIG = """site_name: Plain pages
+docs_dir: docs
+site_dir: site
+strict: true
+nav:
+  - Home: index.md
+  - Articles: articles/index.md
+  - Actors: actors/index.md
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+validation:
+  omitted_files: info
+"""
+
+_WORDS = (
+    "the briefing reports that officials met again to discuss supply routes border security and "
+    "the money that moves with trafficking across the region while partners argued over bases"
+).split()
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + "."
+
+
+def plain_site(folder: Path, pages: list[tuple[str, int]], same_volume: bool) -> None:
+    """A plain MkDocs + Material project with one page per (path, size) of `pages`.
+
+    Each page is a heading and paragraphs of plain prose: eight paragraphs of
+    60 words (the pages GUIDE.md's measurements used), or, with
+    `same_volume`, as many as make the page as long as the generated one.
+    The nav holds only the top pages, as the briefing's does.
+    """
+    rng = random.Random(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mkdocs.yml").write_text(_PLAIN_CONFIG, encoding="utf-8")
+    for number, (path, size) in enumerate(pages):
+        target = folder / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        paragraphs = [_paragraph(rng, 60) for _ in range(8)]
+        while same_volume and sum(len(p) + 2 for p in paragraphs) < size:
+            paragraphs.append(_paragraph(rng, 60))
+        target.write_text(f"# Page {number}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def plain_build(folder: Path) -> float:
+    """Seconds for `mkdocs build` of a plain project, in a fresh process."""
+    code = "import sys; from mkdocs.__main__ import cli; sys.argv = ['mkdocs', 'build', '-q', '-f', sys.argv[1]]; cli()"
+    return run_child(code, str(folder / "mkdocs.yml")).seconds
+
+
+# --------------------------------------------------------------------------- linker
+
+
+def linker_times(repeat: int = 7) -> tuple[float, float]:
+    """Best-of-`repeat` seconds for Matcher.find over one text, with 50 and 5,000 names.
+
+    The text names only the first 50 names (which both matchers know), and
+    is full of capitalised words that share first letters with the rest, so
+    both find the same mentions and the larger one cannot win by luck.
+    """
+    from generator import link
+
+    rng = random.Random(5)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "za", "dre", "gor", "pol"]
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < 5000:
+        name = " ".join("".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(rng.choice((1, 2))))
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    words = []
+    for _ in range(40_000):
+        roll = rng.random()
+        if roll < 0.06:
+            words.append(rng.choice(names[:50]))
+        elif roll < 0.2:
+            words.append("".join(rng.choice(syllables) for _ in range(3)).capitalize() + "x")
+        else:
+            words.append(rng.choice(_WORDS))
+    text = " ".join(words)
+    matchers = {count: link.Matcher((n, link.Target(n, "p.md", n)) for n in names[:count]) for count in (50, 5000)}
+    found = {count: sum(1 for _ in matcher.find(text)) for count, matcher in matchers.items()}
+    assert found[50] == found[5000], "both matchers must find the same mentions"
+    best = {50: float("inf"), 5000: float("inf")}
+    for _ in range(repeat):  # alternate, so a busy machine slows both alike
+        for count, matcher in matchers.items():
+            started = time.perf_counter()
+            for _ in matcher.find(text):
+                pass
+            best[count] = min(best[count], time.perf_counter() - started)
+    return best[50], best[5000]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def hand_written_pages(repo: Path) -> list[str]:
+    """Markdown pages under docs/ that the generator did not write (not in its manifest)."""
+    from generator import write
+
+    generated = write.read_manifest(repo)
+    pages = (p.relative_to(repo).as_posix() for p in sorted((repo / "docs").rglob("*.md")))
+    return [page for page in pages if page not in generated]
+
+
+def bench(articles: int, work: Path) -> dict[str, object]:
+    """Run every step in `work`; return the results."""
+    project = work / "briefing"
+    counts = make_corpus(project, articles)
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "docs").mkdir()
+    for page in hand_written_pages(REPO):  # pages the nav names that people write, e.g. a guide
+        (project / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / page, project / page)
+    print(f"corpus: {counts['articles']} articles, {counts['actors']} actors, {counts['terms']} terms in {project}", flush=True)
+
+    first, written = generate(project)
+    print(f"generate: {first.seconds:.2f} s ({first.cpu:.2f} s CPU), {written} files written, peak RSS {first.rss_mb:.0f} MB", flush=True)
+    noop, noop_written = generate(project)
+    print(f"no-op regenerate: {noop.seconds:.2f} s, {noop_written} files written", flush=True)
+    build = mkdocs_build(project)
+    generated = sorted((p.relative_to(project / "docs").as_posix(), p.stat().st_size) for p in (project / "docs").rglob("*.md"))
+    print(f"mkdocs build (generated, {len(generated)} pages): {build.seconds:.2f} s", flush=True)
+
+    plain_site(work / "plain", generated, same_volume=False)
+    plain_s = plain_build(work / "plain")
+    print(f"mkdocs build (plain, {len(generated)} pages of 8 paragraphs): {plain_s:.2f} s", flush=True)
+    plain_site(work / "plain-same-volume", generated, same_volume=True)
+    volume_s = plain_build(work / "plain-same-volume")
+    print(f"mkdocs build (plain, {len(generated)} pages as long as the generated ones): {volume_s:.2f} s", flush=True)
+
+    small, large = linker_times()
+    print(f"linker: 50 names {small * 1000:.1f} ms, 5000 names {large * 1000:.1f} ms, ratio {large / small:.2f}", flush=True)
+    full = first.seconds + build.seconds
+    return {
+        "articles": articles,
+        "generate_s": round(first.seconds, 3),
+        "files_written": written,
+        "peak_rss_mb": round(first.rss_mb, 1),
+        "noop_regenerate_s": round(noop.seconds, 3),
+        "noop_files_written": noop_written,
+        "mkdocs_build_s": round(build.seconds, 3),
+        "plain_mkdocs_build_s": round(plain_s, 3),
+        "ratio": round(full / plain_s, 3),
+        "linker_50_names_s": round(small, 5),
+        "linker_5000_names_s": round(large, 5),
+        "linker_ratio": round(large / small, 3),
+        "generate_cpu_s": round(first.cpu, 3),
+        "plain_same_volume_build_s": round(volume_s, 3),
+        "ratio_same_volume": round(full / volume_s, 3),
+        "actors": counts["actors"],
+        "terms": counts["terms"],
+        "pages": len(generated),
+        "docs_mb": round(sum(size for _, size in generated) / 1e6, 1),
+        # Other work on the machine slows every step; the 1-minute load average says how busy it was.
+        "load_avg_end": round(os.getloadavg()[0], 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python benchmarks/bench.py --articles N [--keep DIR]"""
+    parser = argparse.ArgumentParser(description="Time generation and the MkDocs build of a synthetic briefing.")
+    parser.add_argument("--articles", type=int, default=1000, help="number of articles (default 1000)")
+    parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it, instead of a temporary one")
+    args = parser.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        results = bench(args.articles, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
+            results = bench(args.articles, Path(work))
+    print(" ".join(f"{key}={value}" for key, value in results.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

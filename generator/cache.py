@@ -1,0 +1,115 @@
+"""Skip a regeneration that cannot change anything.
+
+What the generator writes depends only on the seeds, the templates and the
+generator itself.  After each successful generation a digest of all of them
+is kept in .briefing-cache/state.json, with the digest of the manifest just
+written.  The next generation reads the inputs again and compares: when they
+are the same, the manifest is the one written then, and every file it lists
+is still on disk with the content it records, a full run would find every
+page unchanged and write nothing; so it is skipped.  Anything else (an edited
+seed or template, a newer generator, a page deleted or edited by hand, a
+missing or unreadable cache) takes the full path, which decides as before.
+
+The folder ignores itself in git (its own .gitignore says `*`), as pytest's
+and mypy's caches do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pipeline import Project
+
+CACHE_DIR = ".briefing-cache"
+STATE = "state.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _files(folder: Path, skip: Path | None = None) -> list[Path]:
+    """Every file under `folder` (none under `skip`, no byte-code), in a stable order."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if skip is not None and skip in path.parents:
+            continue
+        if path.is_file() and "__pycache__" not in path.parts:
+            found.append(path)
+    return found
+
+
+def inputs_digest(project: "Project") -> str | None:
+    """A digest of everything generation reads, or None if something cannot be read."""
+    import jinja2
+    import yaml
+
+    digest = hashlib.sha256(f"{sys.version}|{jinja2.__version__}|{yaml.__version__}|{project.root.resolve()}".encode())
+    groups = (
+        ("seeds", _files(project.seeds, skip=project.seeds / "schema")),  # seeds/schema/ is output
+        ("templates", _files(project.templates)),
+        ("generator", _files(PACKAGE)),
+    )
+    try:
+        for name, paths in groups:
+            for path in paths:
+                digest.update(f"\0{name}\0{path.as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _state_path(project: "Project") -> Path:
+    return project.root / CACHE_DIR / STATE
+
+
+def still_current(project: "Project", inputs: str | None, manifest_path: Path, disk_hash) -> dict | None:
+    """The last report's counts if nothing has changed since it was made, else None.
+
+    `disk_hash(path)` gives the hash the manifest would record for a file on
+    disk (None when it is missing).
+    """
+    if inputs is None:
+        return None
+    try:
+        state = json.loads(_state_path(project).read_text(encoding="utf-8"))
+        manifest_text = manifest_path.read_bytes()
+        if state["inputs"] != inputs or state["manifest"] != hashlib.sha256(manifest_text).hexdigest():
+            return None
+        files = json.loads(manifest_text)["files"]
+        for path, recorded in files.items():
+            if disk_hash(project.root / path) != recorded:
+                return None
+        return dict(state["report"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def remember(project: "Project", inputs: str | None, manifest_path: Path, report: dict) -> None:
+    """Record the inputs and manifest of a successful generation (best effort)."""
+    if inputs is None:
+        return
+    folder = project.root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            (folder / ".gitignore").write_text("# Made by `briefing`: a cache, never committed.\n*\n", encoding="utf-8")
+        manifest = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+        text = json.dumps({"inputs": inputs, "manifest": manifest, "report": report}, indent=1, sort_keys=True)
+        temporary = folder / f".{STATE}.{os.getpid()}.tmp"
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, folder / STATE)
+    except OSError:
+        pass  # without a cache the next run simply takes the full path
+
+
+def forget(project: "Project") -> None:
+    """Drop the record, so the next generation takes the full path."""
+    try:
+        _state_path(project).unlink()
+    except OSError:
+        pass

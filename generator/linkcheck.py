@@ -1,0 +1,150 @@
+"""Check a built site: every internal link and anchor must resolve, and no link may run code.
+
+MkDocs' strict build validates the links written in Markdown.  This checks
+what the reader actually gets, the HTML: links added by the theme and by
+templates, `#anchors` into other pages, and assets.  It runs on the freshly
+built (staging) site before it replaces the old one, so a broken link fails
+the build and the published site stays as it was.
+
+A link is internal when it has no scheme and does not start with `//`; it
+resolves when the file exists (a folder means its index.html) and, if it
+has a fragment, when the target page has an element with that id (or an
+`<a name=…>`).  A root-absolute link (`/x/`) is broken, since the site must
+also work below a server's root and from disk, except on 404.html: servers
+show that page at any address, so MkDocs gives it root-absolute links, and
+they are resolved from the site's root.  A `javascript:`, `vbscript:` or `data:` URL anywhere is an
+error too: seed text must never turn into a link that runs code.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Attributes that load or lead to another resource.
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_UNSAFE_SCHEMES = {"javascript", "vbscript", "data"}
+
+
+@dataclass
+class Link:
+    """One URL found in a page, with where it is (1-based line and column)."""
+
+    url: str
+    line: int
+    col: int
+
+
+@dataclass
+class Page:
+    """What the checker needs from one HTML file: its anchors and its links."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+
+
+class _PageParser(HTMLParser):
+    """Collects ids, <a name> anchors and URL attributes (the standard library's parser)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, offset = self.getpos()
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.page.ids.add(value)
+            elif name in _URL_ATTRIBUTES:
+                self.page.links.append(Link(value.strip(), line, offset + 1))
+
+    handle_startendtag = handle_starttag
+
+
+def parse_page(path: Path) -> Page:
+    """The ids and links of one HTML file."""
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    parser.close()
+    return parser.page
+
+
+class SiteChecker:
+    """Checks every HTML page under `site`; messages name files as `display`/…"""
+
+    def __init__(self, site: Path, display: str = "site"):
+        self.site = site.resolve()
+        self.display = display
+        self._pages: dict[Path, Page] = {}
+
+    def page(self, path: Path) -> Page:
+        """The parsed page at `path` (parsed once)."""
+        if path not in self._pages:
+            self._pages[path] = parse_page(path)
+        return self._pages[path]
+
+    def shown(self, path: Path) -> str:
+        """`path` as messages show it: site/actors/x/index.html."""
+        return posixpath.join(self.display, path.relative_to(self.site).as_posix())
+
+    def check(self) -> list[str]:
+        """One message per broken or unsafe link, in a stable order."""
+        problems: list[str] = []
+        for path in sorted(self.site.rglob("*.html")):
+            for link in self.page(path).links:
+                message = self.check_link(path, link.url)
+                if message:
+                    problems.append(f"{self.shown(path)}:{link.line}:{link.col}: error: {message}")
+        return problems
+
+    def check_link(self, page: Path, url: str) -> str | None:
+        """Why the link `url` on `page` is broken or unsafe, or None when it is fine."""
+        scheme = _SCHEME.match(url)
+        if scheme:
+            if scheme.group(1).lower() in _UNSAFE_SCHEMES:
+                return f"link '{_short(url)}' would run code or embed content ({scheme.group(1).lower()}: URL)"
+            return None
+        if url.startswith("//"):
+            return None  # another site, whatever its scheme
+        parts = urlsplit(url)
+        target = self.resolve(page, unquote(parts.path)) if parts.path else page
+        if target is None:
+            return f"link '{_short(url)}' leads to no file in the site"
+        if parts.fragment and target.suffix == ".html":
+            anchor = unquote(parts.fragment)
+            if anchor not in self.page(target).ids:
+                return f"link '{_short(url)}': {self.shown(target)} has no anchor '{anchor}'"
+        return None
+
+    def resolve(self, page: Path, path: str) -> Path | None:
+        """The file a link path on `page` leads to, or None."""
+        here = page.parent.relative_to(self.site).as_posix()
+        if path.startswith("/"):
+            if page != self.site / "404.html":
+                return None
+            here, path = ".", path.lstrip("/") or "."
+        # Resolve lexically (normpath), not through the file system: ".." must not leave the site.
+        joined = posixpath.normpath(posixpath.join(here, path))
+        if joined == ".." or joined.startswith("../"):
+            return None
+        target = self.site / joined if joined != "." else self.site
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+
+def _short(url: str) -> str:
+    """A URL as quoted in a message: at most 100 characters."""
+    return url if len(url) <= 100 else url[:97] + "..."
+
+
+def check_site(site: Path, display: str = "site") -> list[str]:
+    """Every broken internal link or anchor, and every unsafe URL, in the built site."""
+    return SiteChecker(site, display).check()

@@ -1,0 +1,88 @@
+"""MkDocs plugin `briefing`: regenerate docs/ from seeds/ before every MkDocs build.
+
+Registered in mkdocs.yml (`plugins: [..., briefing]`) through the
+`mkdocs.plugins` entry point in pyproject.toml, so plain `mkdocs build` and
+`mkdocs serve` keep working the way MkDocs users expect.  The generator
+writes only files whose content changed (generator/write.py); that is what
+stops `mkdocs serve` from rebuilding forever when the plugin writes into the
+watched docs/ folder.
+
+Builders without a plugin API (Zensical ignores plugins and hooks) do not run
+this: `briefing build` generates docs/ itself first, and then tells this
+plugin not to generate a second time (see `docs_already_generated`).
+
+With bad seeds:
+- `mkdocs build`: each diagnostic is logged as an error (`file:line:col:
+  error: ...`) and the build is aborted before MkDocs cleans site/; docs/ is
+  untouched because the generator checks everything before writing;
+- `mkdocs serve`: the diagnostics are printed and the build goes on from the
+  unchanged docs/, so the server keeps showing the last good pages (raising
+  would leave MkDocs' server "stuck until build errors are resolved").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from . import pipeline
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+# Set while `briefing` itself runs MkDocs on docs/ it has just generated.
+_skip = threading.local()
+
+
+@contextlib.contextmanager
+def docs_already_generated() -> Iterator[None]:
+    """Within this block the plugin does not generate: the caller already did."""
+    previous = getattr(_skip, "active", False)
+    _skip.active = True
+    try:
+        yield
+    finally:
+        _skip.active = previous
+
+
+class BriefingPlugin(BasePlugin):
+    """Runs the briefing generator at the start of each MkDocs build."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also makes MkDocs keep this object across the
+        # rebuilds of one `mkdocs serve`, so `command` is still known then.
+        self.command = command
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Generate docs/ before MkDocs reads it (and before it cleans site/)."""
+        if getattr(_skip, "active", False):
+            return
+        project = pipeline.Project(Path(config.config_file_path).resolve().parent)
+        try:
+            report = pipeline.generate(project)
+        except pipeline.BuildError as error:
+            self._refused(error)
+            return
+        log.info(f"briefing: {report.summary()}")
+
+    def _refused(self, error: pipeline.BuildError) -> None:
+        count = len(error.messages)
+        summary = f"{count} error{'s' if count != 1 else ''} in the seeds; docs/ was not changed"
+        if self.command == "serve":
+            for message in error.messages:
+                print(message, file=sys.stderr, flush=True)
+            print(f"briefing: {summary}; still serving the last good pages", file=sys.stderr, flush=True)
+            return
+        for message in error.messages:
+            log.error(message)
+        raise PluginError(f"briefing: {summary}")

@@ -1,0 +1,220 @@
+"""`briefing serve`: preview the site with live reload while editing seeds.
+
+MkDocs' own live-reload server (mkdocs.livereload.LiveReloadServer) does the
+serving, the file watching and the browser reloads.  Two things differ from
+`mkdocs serve`:
+
+- Each rebuild runs the generator, then MkDocs (strict, into a temporary
+  folder swapped in whole, as `briefing build` does).  When the seeds have
+  errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
+  and the served site stay as they were, and the next save that fixes the
+  file rebuilds as usual: no restart.
+- Changes the generator itself makes are ignored by the watcher.  Generated
+  pages live in docs/, which is watched for hand-written pages; without this
+  filter every edit would build the site twice (the second time because the
+  first one wrote new pages).  A generated file counts as the generator's own
+  change when its content is exactly what the manifest records.  Events that
+  arrive while the generator is writing are judged once it has finished,
+  because the manifest is written last.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import watchdog.events
+from mkdocs.livereload import LiveReloadServer
+
+from . import pipeline, write
+
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+# The folders and files a preview depends on, relative to the project root.
+WATCHED = ("seeds", "templates", "docs", "includes", "mkdocs.yml")
+
+# Watchdog event kinds that mean a file's content may have changed.
+CHANGES = {
+    watchdog.events.EVENT_TYPE_CREATED, watchdog.events.EVENT_TYPE_DELETED,
+    watchdog.events.EVENT_TYPE_MODIFIED, watchdog.events.EVENT_TYPE_MOVED,
+}
+
+
+class AddressError(ValueError):
+    """A HOST:PORT that cannot be used."""
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """'HOST:PORT' (or '[IPv6]:PORT') -> (host, port)."""
+    host, colon, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise AddressError(f"error: '{text}' is not HOST:PORT (for example {DEFAULT_ADDRESS})")
+    return host, int(port)
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, rebuilding with the generator first."""
+
+    def __init__(self, project: pipeline.Project, host: str, port: int, site_dir: Path):
+        super().__init__(builder=self.rebuild, host=host, port=port, root=str(site_dir))
+        self.project = project
+        self.site_dir = site_dir
+        self.removed: set[str] = set()  # pages the last generation removed
+        self.built = False
+        # While the generator writes, events wait here (the manifest is not final yet).
+        self._events_lock = threading.Lock()
+        self._generating = False
+        self._held: list[Any] = []
+
+    # ------------------------------------------------------------------ building
+
+    def rebuild(self) -> None:
+        """Generate docs/, then build the site; on errors, keep the last good site."""
+        started = time.perf_counter()
+        try:
+            report = self._generate()
+        except pipeline.BuildError as error:
+            _print_errors(error.messages)
+            if self.built:
+                say("the seeds have errors: still serving the last good site; save a fix to rebuild")
+                return
+            say("the seeds have errors: serving the pages last generated in docs/")
+        else:
+            say(f"generated: {report.summary()}")
+        try:
+            pipeline.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
+        except pipeline.BuildError as error:
+            _print_errors(error.messages)
+            say("the site build failed: still serving the last good site")
+            return
+        self.built = True
+        say(f"site rebuilt in {time.perf_counter() - started:.2f} s")
+
+    def _generate(self) -> pipeline.Report:
+        with self._events_lock:
+            self._generating = True
+        try:
+            report = pipeline.generate(self.project)
+            self.removed = set(report.removed)
+            return report
+        finally:
+            with self._events_lock:
+                self._generating = False
+                held, self._held = self._held, []
+            for event in held:
+                self._on_event(event)
+
+    # ------------------------------------------------------------------ watching
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """Watch `path` like LiveReloadServer.watch, but through `wants_rebuild`."""
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = self._on_event  # type: ignore[method-assign]
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def _on_event(self, event: Any) -> None:
+        with self._events_lock:
+            if self._generating:
+                self._held.append(event)
+                return
+        if not self.wants_rebuild(event):
+            return
+        # The same steps as LiveReloadServer.watch's own callback: wake the build loop.
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+
+    def wants_rebuild(self, event: Any) -> bool:
+        """True when the event may change the site and is not the generator's own write."""
+        if event.is_directory or event.event_type not in CHANGES:
+            return False
+        paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        return any(not self._own_or_hidden(Path(os.fsdecode(p))) for p in paths)
+
+    def _own_or_hidden(self, path: Path) -> bool:
+        try:
+            relative = path.resolve().relative_to(self.project.root.resolve())
+        except ValueError:
+            return False
+        # Dot files: the writer's temporary files, the manifest, editors' swap files.
+        if any(part.startswith(".") for part in relative.parts):
+            return True
+        name = relative.as_posix()
+        recorded = write.read_manifest(self.project.root).get(name)
+        if recorded is not None:
+            try:
+                return write.digest(path.read_bytes()) == recorded
+            except OSError:
+                return False
+        return name in self.removed and not path.exists()
+
+
+def say(message: str) -> None:
+    """A progress line on standard output, flushed at once (tests read it live)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _print_errors(messages: list[str]) -> None:
+    for message in messages:
+        print(message, file=sys.stderr, flush=True)
+    count = len(messages)
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr, flush=True)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail early, before the first build, when the address cannot be used."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise AddressError(f"error: cannot serve on {host}:{port}: {exc.strerror}") from None
+
+
+def _stop_on_sigterm() -> None:
+    # Turn SIGTERM into KeyboardInterrupt so the temporary site is removed.
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def serve(project: pipeline.Project, address: str = DEFAULT_ADDRESS) -> int:
+    """Serve the project with live reload until interrupted; return an exit status."""
+    try:
+        host, port = parse_address(address)
+        _check_free(host, port)
+    except AddressError as error:
+        print(error, file=sys.stderr)
+        return 1
+    site_dir = Path(tempfile.mkdtemp(prefix="briefing-serve-"))
+    server = PreviewServer(project, host, port, site_dir / "site")
+    _stop_on_sigterm()
+    try:
+        server.rebuild()
+        for name in WATCHED:
+            if (project.root / name).exists():
+                server.watch(str(project.root / name))
+        say(f"serving {server.url} with live reload; press Ctrl+C to stop")
+        server.serve()
+    except KeyboardInterrupt:
+        say("stopping")
+    finally:
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0

@@ -1,0 +1,84 @@
+"""The benchmark keeps working: a small run prints every key with sane values.
+
+Timings are printed by benchmarks/bench.py, never asserted here (they depend
+on the machine and on what else runs); this only checks that the script runs
+end to end and that what it counts is right.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import link, model, pipeline
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+KEYS = [
+    "articles", "generate_s", "files_written", "peak_rss_mb", "noop_regenerate_s",
+    "noop_files_written", "mkdocs_build_s", "plain_mkdocs_build_s", "ratio",
+    "linker_50_names_s", "linker_5000_names_s", "linker_ratio",
+]
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, float]:
+    """The key=value pairs of the last line of a 200-article benchmark run."""
+    run = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--articles", "200"],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.strip().splitlines()[-1]
+    return {key: float(value) for key, value in (pair.split("=") for pair in last.split())}
+
+
+def test_last_line_has_every_key_in_order(results):
+    assert list(results)[: len(KEYS)] == KEYS
+
+
+def test_counts_are_those_of_the_corpus(results):
+    assert results["articles"] == 200
+    assert (results["actors"], results["terms"]) == (40, 10)
+    # One page per article and actor, the six index pages, and the hand-written pages.
+    assert results["pages"] >= 200 + 40 + 6
+    # Every page, the abbreviation feed and the four JSON Schemas.
+    assert results["files_written"] >= 200 + 40 + 6 + 1 + 4
+
+
+def test_noop_regeneration_writes_nothing(results):
+    assert results["noop_files_written"] == 0
+
+
+def test_measurements_are_positive_and_ratios_consistent(results):
+    for key in ("generate_s", "peak_rss_mb", "noop_regenerate_s", "mkdocs_build_s", "plain_mkdocs_build_s",
+                "linker_50_names_s", "linker_5000_names_s"):
+        assert results[key] > 0, key
+    full = results["generate_s"] + results["mkdocs_build_s"]
+    assert results["ratio"] == pytest.approx(full / results["plain_mkdocs_build_s"], rel=0.01)
+    assert results["linker_ratio"] == pytest.approx(results["linker_5000_names_s"] / results["linker_50_names_s"], rel=0.01)
+
+
+def test_corpus_is_valid_sized_and_the_same_every_time(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert make_corpus(first, 60) == {"articles": 60, "actors": 12, "terms": 4}
+    make_corpus(second, 60)
+    files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*.yaml"))
+    assert files == sorted(p.relative_to(second).as_posix() for p in second.rglob("*.yaml"))
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    briefing = pipeline.load_briefing(pipeline.Project(first))  # raises on any seed error
+    assert (len(briefing.articles), len(briefing.actors), len(briefing.terms)) == (60, 12, 4)
+    # Mention density as in the real summaries: about 13 names per 100 words of prose.
+    matcher = link.briefing_matcher(briefing)
+    words = names = 0
+    for article in briefing.articles:
+        for block in model.article_prose(article):
+            words += len(block.split())
+            names += sum(1 for _ in matcher.find(block))
+    assert 10 <= 100 * names / words <= 16

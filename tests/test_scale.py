@@ -1,0 +1,251 @@
+"""What keeps generation linear at thousands of articles, and still correct.
+
+- the name matcher is a trie-shaped expression that finds exactly what the
+  longest-first alternation found;
+- related articles come from a bounded candidate set and are exact for
+  small briefings;
+- long lists are capped;
+- work is shared with a forked helper with the results and errors of a
+  plain loop;
+- a regeneration with nothing changed is skipped, and anything that a full
+  run would notice still takes the full run.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import REPO
+from generator import link, model, parallel, pipeline
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+
+# --------------------------------------------------------------------------- the matcher
+
+
+def flat_alternation(names: list[str]) -> re.Pattern[str]:
+    """The matcher's former expression: every name, longest first."""
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
+
+
+def test_trie_expression_finds_what_the_alternation_found():
+    rng = random.Random(3)
+    alphabet = "abAB -.I'"
+    for _ in range(3000):
+        names = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))})
+        text = "".join(rng.choice(alphabet + "x_") for _ in range(60))
+        expected = [m.span() for m in flat_alternation(names).finditer(text)]
+        assert [m.span() for m in link._names_pattern(names).finditer(text)] == expected, (names, text)
+
+
+def test_longest_name_wins_and_word_edges_hold():
+    names = ["Ivan", "Ivanov", "Viktor Ivanov", "NATO", "NATO-Russia Council"]
+    matcher = link.Matcher((n, link.Target(n, "p.md", n)) for n in names)
+    text = "Viktor Ivanov met Ivanova, Ivan and the NATO-Russia Council; NATO-x and `NATO` stay."
+    assert [text[s:e] for s, e, _ in matcher.find(text)] == ["Viktor Ivanov", "Ivan", "NATO-Russia Council"]
+
+
+def test_thousands_of_nested_names_fall_back_to_the_alternation():
+    names = ["a" * n for n in range(1, 3000)]  # each a prefix of the next: too deep for a trie
+    matcher = link.Matcher((n, link.Target(n, "p.md", n)) for n in names)
+    text = "x " + "a" * 2500 + " y aaa"
+    assert [e - s for s, e, _ in matcher.find(text)] == [2500, 3]
+
+
+# --------------------------------------------------------------------------- related articles
+
+
+def all_pairs_related(article, others):
+    """The former definition: every other article sharing anything, most shared, then newest, first."""
+    mine = model._shared_keys(article)
+    scored = [(o, sorted(mine & model._shared_keys(o), key=str.casefold)) for o in others if o is not article]
+    scored = [(o, shared) for o, shared in scored if shared]
+    scored.sort(key=lambda p: (-len(p[1]), tuple(-x for x in p[0].date.sort_key), p[0].id))
+    return scored
+
+
+@pytest.fixture(scope="module")
+def corpus_briefing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    make_corpus(root, 120)
+    return pipeline.load_briefing(pipeline.Project(root))
+
+
+def test_related_articles_are_exact_while_every_posting_is_short(mini):
+    briefing = pipeline.load_briefing(mini)
+    for article in briefing.articles:
+        assert article.related == all_pairs_related(article, briefing.articles)[: model.MAX_RELATED]
+
+
+def test_related_articles_are_capped_ranked_and_truly_shared(corpus_briefing):
+    for article in corpus_briefing.articles:
+        assert 0 < len(article.related) <= model.MAX_RELATED
+        mine = model._shared_keys(article)
+        for other, shared in article.related:
+            assert other is not article
+            assert shared == sorted(mine & model._shared_keys(other), key=str.casefold)
+        counts = [len(shared) for _, shared in article.related]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_related_articles_match_all_pairs_on_a_small_corpus(tmp_path):
+    make_corpus(tmp_path, 9)  # every actor and term is in at most 9 articles: all are candidates
+    briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
+    for article in briefing.articles:
+        assert article.related == all_pairs_related(article, briefing.articles)[: model.MAX_RELATED]
+
+
+# --------------------------------------------------------------------------- caps
+
+
+def test_mentions_and_co_actors_are_capped(mini, monkeypatch):
+    full = pipeline.load_briefing(mini)
+    actor = max(full.actors, key=lambda a: len(a.mentions))
+    assert len(actor.mentions) >= 2 and actor.mentions_omitted == 0
+    monkeypatch.setattr(model, "MAX_MENTIONS", 1)
+    monkeypatch.setattr(model, "MAX_CO_ACTORS", 1)
+    capped = pipeline.load_briefing(mini)
+    same = next(a for a in capped.actors if a.id == actor.id)
+    assert same.mentions == actor.mentions[:1]
+    assert same.mentions_omitted == len(actor.mentions) - 1
+    assert all(len(a.co_actors) <= 1 for a in capped.actors)
+
+
+# --------------------------------------------------------------------------- the forked helper
+
+
+def in_fresh_process(code: str) -> object:
+    """Run `code` (which prints JSON) in a new interpreter and return what it printed.
+
+    The test session has other threads (the browser fixture's), and the
+    helper is never forked beside other threads; a fresh process has none.
+    """
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                         cwd=REPO, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_shared_work_gives_the_plain_loop_results_and_is_shared():
+    results, parent = in_fresh_process("""
+        import json, os
+        from generator import parallel
+        print(json.dumps([parallel.run_all(lambda n: [n * n, os.getpid()], range(1000)), os.getpid()]))
+    """)
+    assert [square for square, _ in results] == [n * n for n in range(1000)]
+    # On two or more cores every other item is done by a second process.
+    assert results[0][1] == parent
+    assert len({pid for _, pid in results}) == (2 if parallel.cores() >= 2 else 1)
+
+
+def test_the_first_failing_item_is_the_error_raised():
+    assert in_fresh_process("""
+        import json
+        from generator import parallel
+        def job(n):
+            if n in (7, 301):
+                raise ValueError(f"item {n}")
+            return n
+        try:
+            parallel.run_all(job, range(600))
+        except ValueError as error:
+            print(json.dumps(str(error)))
+    """) == "item 7"
+
+
+def test_a_helper_that_dies_is_replaced_by_doing_its_share_here():
+    assert in_fresh_process("""
+        import json, os
+        from generator import parallel
+        parent = os.getpid()
+        def job(n):
+            if os.getpid() != parent and n == 401:
+                os._exit(3)  # the helper process dies abruptly
+            return -n
+        print(json.dumps(parallel.run_all(job, range(600))))
+    """) == [-n for n in range(600)]
+
+
+def test_no_helper_is_forked_beside_other_threads():
+    assert in_fresh_process("""
+        import json, threading
+        from generator import parallel
+        stop = threading.Event()
+        threading.Thread(target=stop.wait).start()
+        print(json.dumps(parallel.worth_forking(10_000)))
+        stop.set()
+    """) is False
+
+
+def test_generation_leaves_the_collector_as_it_found_it(mini):
+    pipeline.generate(mini)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+# --------------------------------------------------------------------------- the no-op fast path
+
+
+@pytest.fixture
+def generated(mini):
+    pipeline.generate(mini)
+    return mini
+
+
+def refuse_full_run(monkeypatch):
+    def fail(project):
+        raise AssertionError("the full run was taken")
+
+    monkeypatch.setattr(pipeline, "load_briefing", fail)
+
+
+def test_nothing_changed_skips_the_full_run(generated, monkeypatch):
+    refuse_full_run(monkeypatch)
+    report = pipeline.generate(generated)
+    assert report.written == [] and report.removed == []
+    assert report.unchanged == len(pipeline.write.read_manifest(generated.root))
+    assert (report.articles, report.actors, report.terms) == (2, 5, 3)
+
+
+def test_an_edited_seed_takes_the_full_run(generated):
+    seed = generated.seeds / "actors" / "nato.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("description:", "description: Changed.", 1), encoding="utf-8")
+    assert "docs/actors/nato.md" in pipeline.generate(generated).written
+
+
+def test_an_edited_template_takes_the_full_run(generated):
+    template = generated.templates / "actor.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nEnd of profile.\n", encoding="utf-8")
+    assert "docs/actors/nato.md" in pipeline.generate(generated).written
+
+
+def test_a_deleted_page_is_written_again(generated):
+    (generated.docs / "actors" / "nato.md").unlink()
+    assert pipeline.generate(generated).written == ["docs/actors/nato.md"]
+
+
+def test_a_page_edited_by_hand_is_still_refused(generated):
+    page = generated.docs / "actors" / "nato.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMy note.\n", encoding="utf-8")
+    with pytest.raises(pipeline.BuildError) as refused:
+        pipeline.generate(generated)
+    assert refused.value.messages == [
+        "docs/actors/nato.md: error: this generated page was edited by hand; move the change "
+        "into seeds/actors/nato.yaml and delete the page, then build again"
+    ]
+
+
+def test_the_cache_folder_keeps_itself_out_of_git(generated):
+    assert (generated.root / ".briefing-cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
