@@ -247,7 +247,7 @@ def test_offline_edition_works_from_disk_in_chromium(seed_project, browser, tmp_
         "articles/russia-anti-drug-crusade-afghanistan.html",
         "articles/russia-pushes-csto-nato-counternarcotics.html",
     } <= ivanov
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # The header and the result panel: enough to see styles, the query and the results.
     page.screenshot(path=str(SCREENSHOTS / "offline-search.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 520})
     assert "glossary.html" in result_pages(search(page, "Rainbow"), edition)
