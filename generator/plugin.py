@@ -5,7 +5,8 @@ Registered in mkdocs.yml (`plugins: [..., briefing]`) through the
 `mkdocs serve` keep working the way MkDocs users expect.  The generator
 writes only files whose content changed (generator/write.py); that is what
 stops `mkdocs serve` from rebuilding forever when the plugin writes into the
-watched docs/ folder.
+watched docs/ folder.  (MkDocs still rebuilds once more after each edit,
+seeing the new pages; `briefing serve` filters its own writes and does not.)
 
 Builders without a plugin API (Zensical ignores plugins and hooks) do not run
 this: `briefing build` generates docs/ itself first, and then tells this
