@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -129,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # MkDocs logs through `logging`; show its warnings and errors, not its debug chatter.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`briefing build | head -1`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
