@@ -21,7 +21,7 @@ Names are pseudo-words made of syllables, capitalised; the filler prose is
 lowercase English, so the linker finds exactly the names we put in.  The
 random generator is seeded, so a given N always gives the same files.
 
-    python benchmarks/make_corpus.py --articles 1000 --out /tmp/corpus
+    python benchmarks/make_corpus.py --articles 1000 --out corpus-1000
 """
 
 from __future__ import annotations

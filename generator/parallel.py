@@ -6,17 +6,20 @@ this process, so it already holds everything the jobs read (the loaded
 briefing, compiled templates) and only the results travel back, pickled,
 through a temporary file.
 
-The split is made only when it is safe and worth it: fork is available,
-there are at least two cores, no other thread is running (forking a
-threaded process, such as `mkdocs serve`, can deadlock), and the list is
-long.  Otherwise, and whenever the helper fails, the jobs run here, one
-after the other, so results and errors are exactly those of a plain loop.
+The split is made only when it is safe and worth it: on Linux (macOS
+forbids fork after some system libraries start; Windows has none), with at
+least two cores, no other thread running (forking a threaded process, such
+as `mkdocs serve`, can deadlock), and a long list.  Otherwise, and whenever
+the helper fails, the jobs run here, one after the other, so results and
+errors are exactly those of a plain loop.  BRIEFING_SERIAL=1 in the
+environment turns the helper off (to profile, or to compare).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import sys
 import tempfile
 import threading
 from typing import BinaryIO, Callable, Sequence, TypeVar
@@ -40,7 +43,7 @@ def worth_forking(jobs: int) -> bool:
     """True when sharing `jobs` jobs with a forked helper is possible and pays."""
     return (
         jobs >= MIN_JOBS
-        and hasattr(os, "fork")
+        and sys.platform.startswith("linux")
         and cores() >= 2
         and threading.active_count() == 1
         and os.environ.get("BRIEFING_SERIAL", "") == ""
