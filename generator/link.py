@@ -46,7 +46,8 @@ _HEADING_LINE = re.compile(r"^(\s{0,3})(#|=+\s*$|(?:[-*_][ \t]*){3,}$)", re.M)
 # nested lists and quotes on one line, or a heading inside them.  Only the first is kept;
 # hundreds of them would make Python-Markdown recurse past Python's limit.
 _STACKED_MARKER = re.compile(r"^((?:[-*+]|[0-9]+\.)[ \t]+|>[ \t]*)(#|>|[-*+](?=[ \t])|[0-9]+\.(?=[ \t]))", re.M)
-_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]{}#|>~])")
+# Only characters Python-Markdown (with `tables`) lets a backslash escape: "\~" would show its backslash.
+_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]{}#|>])")
 
 
 def escape_text(text: str) -> str:

@@ -13,6 +13,7 @@ sees all of them at once, as MkDocs' config validation and compilers do.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -34,6 +35,8 @@ MAX_DEPTH = 20
 # inline processing costs the square of a paragraph's length, so hostile text this
 # long costs a tenth of a second to render, and a megabyte in one value would take hours.
 MAX_TEXT_CHARS = 10_000
+# Control characters (C0 but tab and line ends, DEL, C1) have no place in text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -135,6 +138,22 @@ def _mark(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
+# YAML also ends lines at U+0085, U+2028 and U+2029, which editors and grep do not:
+# in a file holding them, positions are counted from the "\n" line ends instead.
+_ODD_LINE_ENDS = re.compile("[\x85\u2028\u2029]")
+
+
+def newline_offsets(text: str) -> list[int] | None:
+    """Where each "\n" is, when the file has odd line ends; None (libyaml is right) otherwise."""
+    return [m.start() for m in re.finditer("\n", text)] if _ODD_LINE_ENDS.search(text) else None
+
+
+def line_col(newlines: list[int], index: int) -> tuple[int, int]:
+    """1-based line and column of character `index`, counting "\n" line ends only."""
+    line = bisect.bisect_left(newlines, index)
+    return line + 1, index - (newlines[line - 1] + 1 if line else 0) + 1
+
+
 class _Composer:
     """Builds values and marks from YAML events, with an explicit stack."""
 
@@ -143,8 +162,13 @@ class _Composer:
         self.key_marks: dict[Path_, tuple[int, int]] = {}
         self.problems: list[tuple[int, int, Path_, str]] = []
         self.root: Any = None
+        self.newlines: list[int] | None = None
+
+    def _mark(self, event: Any) -> tuple[int, int]:
+        return _mark(event) if self.newlines is None else line_col(self.newlines, event.start_mark.index)
 
     def compose(self, text: str) -> Any:
+        self.newlines = newline_offsets(text)
         # Each stack entry: [container, path, pending key or None, key mark]
         stack: list[list[Any]] = []
         for event in yaml.parse(text, Loader=_YAML_LOADER):
@@ -152,11 +176,11 @@ class _Composer:
                 continue
             if isinstance(event, yaml.DocumentStartEvent):
                 if self.root is not None or self.marks:
-                    self.problems.append((*_mark(event), (), "a seed file holds one YAML document"))
+                    self.problems.append((*self._mark(event), (), "a seed file holds one YAML document"))
                     return self.root
                 continue
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                self.problems.append((*_mark(event), self._path(stack), "anchors and aliases (& and *) are not allowed in seed files"))
+                self.problems.append((*self._mark(event), self._path(stack), "anchors and aliases (& and *) are not allowed in seed files"))
                 return None
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 value = stack.pop()[0]
@@ -170,13 +194,13 @@ class _Composer:
                 continue
             # A collection starts.
             if len(stack) >= MAX_DEPTH:
-                self.problems.append((*_mark(event), self._path(stack), f"nested more than {MAX_DEPTH} levels deep"))
+                self.problems.append((*self._mark(event), self._path(stack), f"nested more than {MAX_DEPTH} levels deep"))
                 return None
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                self.problems.append((*_mark(event), self._path(stack), "a mapping key must be plain text"))
+                self.problems.append((*self._mark(event), self._path(stack), "a mapping key must be plain text"))
                 return None
             path = self._child_path(stack)
-            self.marks[path] = _mark(event)
+            self.marks[path] = self._mark(event)
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             stack.append([container, path, None, None])
         return self.root
@@ -195,15 +219,15 @@ class _Composer:
         path = top[1] + (key,)
         if key in top[0]:
             first = self.key_marks[path]
-            self.problems.append((*_mark(event), path, f"duplicate key '{key}' (first defined at line {first[0]})"))
+            self.problems.append((*self._mark(event), path, f"duplicate key '{key}' (first defined at line {first[0]})"))
             key = _Duplicate(key)
         else:
-            self.key_marks[path] = _mark(event)
+            self.key_marks[path] = self._mark(event)
         top[2] = key
 
     def _place(self, stack: list[list[Any]], value: Any, event: Any, record: bool = False) -> None:
         if record:
-            self.marks[self._child_path(stack)] = _mark(event)
+            self.marks[self._child_path(stack)] = self._mark(event)
         if not stack:
             self.root = value
             return
@@ -243,13 +267,21 @@ def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnosti
     composer = _Composer()
     try:
         value = composer.compose(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # C or Python reader
+        message = f"invalid YAML: the character U+{code:04X} is not allowed in YAML"
+        return None, {}, {}, [Diagnostic(display, line, col, "", message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark and composer.newlines is not None:
+            line, col = line_col(composer.newlines, mark.index)
         lines = text.split("\n")
         if line > len(lines):  # libyaml's end of stream, after a last line with no newline
             line, col = len(lines), len(lines[-1]) + 1
-        return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc, text)}")]
+        return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc, text, composer.newlines)}")]
     problems = [Diagnostic(display, ln, col, field_path(p), msg) for ln, col, p, msg in composer.problems]
     return value, composer.marks, composer.key_marks, problems
 
@@ -259,7 +291,7 @@ def _too_big(display: str, size: int) -> Diagnostic:
     return Diagnostic(display, 1, 1, "", message)
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> str:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "", newlines: list[int] | None = None) -> str:
     problem = exc.problem or "syntax error"
     mark = exc.problem_mark
     lines = text.split("\n")
@@ -269,7 +301,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str = "") -> str:
         return f"{problem} (indent with spaces, not tabs)"
     if exc.context and exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None):
         # An unclosed quote or bracket is reported where the file ends: say where it opened.
-        where = f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        if newlines is not None:
+            line, col = line_col(newlines, exc.context_mark.index)
+        where = f"line {line}, column {col}"
         return f"{problem} ({exc.context} that starts at {where})"
     return problem
 
@@ -314,6 +349,10 @@ class _Checker:
                 return None
             if len(value) > MAX_TEXT_CHARS:
                 self.fail(path, f"is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+                return None
+            control = _CONTROL.search(value)
+            if control:  # invisible, and a way to make two names look alike
+                self.fail(path, f"contains the control character U+{ord(control.group()):04X}")
                 return None
             return value
         self.fail(path, f"expected text, got {_type_name(value)}")

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import pipeline
+from . import linkcheck, pipeline
 
 NAME = "briefing-offline"
 VENDOR = Path(__file__).resolve().parent / "vendor" / "iframe-worker"
@@ -75,7 +75,8 @@ def build_offline(project: pipeline.Project) -> Edition:
         site = scratch / NAME
         seconds = pipeline.build_site(project, site_dir=site, overrides=overrides(project))
         finish(site)
-        problems = outside_references(site)
+        # Links are checked here, not in build_site: the shim is only added by finish().
+        problems = outside_references(site) + linkcheck.check_site(site, NAME)
         if problems:
             raise pipeline.BuildError(problems)
         zip_path = project.root / "dist" / f"{NAME}.zip"

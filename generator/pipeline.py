@@ -95,7 +95,7 @@ def load_briefing(project: Project) -> model.Briefing:
 
 def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
     """Every generated file: pages, the abbreviation feed and the JSON Schemas."""
-    pages = render.render_pages(briefing, project.templates)
+    pages = render.render_pages(briefing, project.templates, encode=True)  # bytes: half the memory
     sources = _page_sources(briefing)
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))

@@ -11,10 +11,12 @@ page's text and nothing reads another page.
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
+import yaml
 
 from . import link, parallel
 from .model import Actor, Article, Briefing, Term
@@ -56,24 +58,27 @@ class Renderer:
         self.env = environment(templates)
         self.matcher = link.briefing_matcher(briefing)
 
-    def _render(self, template: str, page: str, source: str, self_keys: Iterable[str] = (), **context: Any) -> str:
+    def _render(
+        self, template: str, page: str, source: str, self_keys: Iterable[str] = (),
+        page_title: str | None = None, **context: Any,
+    ) -> str:
         linker = link.PageLinker(self.matcher, page, self_keys)
-        return self.env.get_template(template).render(
+        return with_safe_title(page_title, self.env.get_template(template).render(
             briefing=self.briefing,
             page=page,
             links=linker,
             url=lambda target: link.relative(page, target),
             note=GENERATED_NOTE.format(source=source),
             **context,
-        )
+        ))
 
     def home(self) -> str:
         """docs/index.md"""
-        return self._render("home.md.j2", "index.md", "seeds/briefing.yaml")
+        return self._render("home.md.j2", "index.md", "seeds/briefing.yaml", page_title=self.briefing.title)
 
     def article(self, article: Article) -> str:
         """docs/articles/<id>.md"""
-        return self._render("article.md.j2", article.page, article.source_path, article=article)
+        return self._render("article.md.j2", article.page, article.source_path, page_title=article.headline, article=article)
 
     def articles_index(self) -> str:
         """docs/articles/index.md"""
@@ -82,7 +87,7 @@ class Renderer:
     def actor(self, actor: Actor) -> str:
         """docs/actors/<id>.md"""
         keys = [link.actor_target(actor).key]
-        return self._render("actor.md.j2", actor.page, actor.source_path, keys, actor=actor)
+        return self._render("actor.md.j2", actor.page, actor.source_path, keys, page_title=actor.name, actor=actor)
 
     def actors_index(self) -> str:
         """docs/actors/index.md"""
@@ -99,6 +104,24 @@ class Renderer:
     def stances(self) -> str:
         """docs/stances.md"""
         return self._render("stances.md.j2", "stances.md", "seeds/articles/")
+
+
+def with_safe_title(title: str | None, page: str) -> str:
+    """The page, with its title in front matter when the title holds < or &.
+
+    MkDocs takes a page's title from its first heading, HTML-escaped, and
+    Material's <title> runs it through Jinja's `striptags`, which decodes the
+    entities again: a name such as "</title><script>…" would become live markup
+    in every browser tab.  A `title:` in front matter is used as it is, so it
+    is given already escaped.  Other titles are left to the heading, so pages
+    without such characters stay as they were.
+    """
+    if title is None or not any(c in title for c in "<&"):
+        return page
+    meta = yaml.safe_dump({"title": html.escape(link.inline(title), quote=False)}, allow_unicode=True, width=1 << 30)
+    if page.startswith("---\n"):  # the page has front matter already (an article's tags)
+        return "---\n" + meta + page[4:]
+    return f"---\n{meta}---\n{page}"
 
 
 def abbreviations(terms: list[Term]) -> str:
@@ -118,8 +141,13 @@ def abbreviations(terms: list[Term]) -> str:
     return "\n".join(lines)
 
 
-def render_pages(briefing: Briefing, templates: Path) -> dict[str, str]:
-    """Every generated page, keyed by its path relative to docs/."""
+def render_pages(briefing: Briefing, templates: Path, encode: bool = False) -> dict[str, Any]:
+    """Every generated page, keyed by its path relative to docs/; as UTF-8 bytes if `encode`.
+
+    Bytes take half the memory of a str with one non-ASCII character in it,
+    and each page is encoded as soon as it is rendered, so all of them are
+    never held as str at once.
+    """
     renderer = Renderer(briefing, templates)
     jobs: list[tuple[str, Any, tuple]] = [
         ("index.md", renderer.home, ()),
@@ -132,5 +160,8 @@ def render_pages(briefing: Briefing, templates: Path) -> dict[str, str]:
     jobs += [(article.page, renderer.article, (article,)) for article in briefing.articles]
     jobs += [(actor.page, renderer.actor, (actor,)) for actor in briefing.actors]
     # Pages are independent: on two cores a forked helper renders every other one.
-    texts = parallel.run_all(lambda job: job[1](*job[2]), jobs)
+    if encode:
+        texts = parallel.run_all(lambda job: job[1](*job[2]).encode("utf-8"), jobs)
+    else:
+        texts = parallel.run_all(lambda job: job[1](*job[2]), jobs)
     return {path: text for (path, _, _), text in zip(jobs, texts)}

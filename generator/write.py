@@ -32,11 +32,20 @@ MANIFEST = "docs/.briefing-manifest.json"
 
 @dataclass(frozen=True)
 class Output:
-    """A generated file: path relative to the project root, its text, and its seed."""
+    """A generated file: path relative to the project root, its text, and its seed.
+
+    `text` may be given already encoded as UTF-8 bytes: pages are, because a
+    str holding one typographic quote takes 2 bytes per character, which
+    doubled the memory of a large briefing's pages.
+    """
 
     path: str
-    text: str
+    text: str | bytes
     source: str
+
+    def data(self) -> bytes:
+        """The file's content as UTF-8 bytes."""
+        return self.text if isinstance(self.text, bytes) else self.text.encode("utf-8")
 
 
 @dataclass
@@ -99,7 +108,7 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     wanted = {o.path for o in outputs}
     for output in outputs:
         assert is_output_path(output.path), f"refusing to write outside the output folders: {output.path}"
-        new_hash = digest(output.text.encode("utf-8"))
+        new_hash = digest(output.data())
         on_disk = _disk_hash(root / output.path)
         if on_disk == new_hash:
             plan.unchanged.append(output.path)
@@ -149,15 +158,15 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
     if plan.write:
         # Recorded before the first write: a run killed half-way leaves files of both the
         # old and the new content, and the next run must recognise both as its own.
-        pending = {o.path: digest(o.text.encode("utf-8")) for o in plan.write}
+        pending = {o.path: digest(o.data()) for o in plan.write}
         data = {"generator": "briefing", "files": plan.owned, "pending": pending}
         _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     for output in plan.write:
-        _atomic_write(root / output.path, output.text.encode("utf-8"))
+        _atomic_write(root / output.path, output.data())
     for path in plan.remove:
         (root / path).unlink(missing_ok=True)
         _remove_empty_parents(root, (root / path).parent)
-    manifest = {o.path: digest(o.text.encode("utf-8")) for o in outputs}
+    manifest = {o.path: digest(o.data()) for o in outputs}
     text = json.dumps({"generator": "briefing", "files": manifest}, indent=1, sort_keys=True) + "\n"
     if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
         return

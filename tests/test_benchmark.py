@@ -7,6 +7,7 @@ end to end and that what it counts is right.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,24 @@ def test_corpus_is_valid_sized_and_the_same_every_time(tmp_path):
             words += len(block.split())
             names += sum(1 for _ in matcher.find(block))
     assert 10 <= 100 * names / words <= 16
+
+
+def test_long_actor_sections_keep_the_newest_fifty(tmp_path):
+    """A popular actor's page lists its newest 50 appearances and events, and counts the rest."""
+    make_corpus(tmp_path, 200)
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    project = pipeline.Project(tmp_path)
+    pipeline.generate(project)
+    briefing = pipeline.load_briefing(project)
+    actor = max(briefing.actors, key=lambda a: len(a.appearances))
+    assert len(actor.appearances) > 50 and len(actor.events) > 50  # the corpus reaches the cap
+    page = (tmp_path / "docs" / actor.page).read_text(encoding="utf-8")
+    listed = page.split("## In the articles\n\n")[1].split("\n\n")[0].splitlines()
+    assert len(listed) == 51
+    assert listed[-1] == f"- …and {len(actor.appearances) - 50} earlier articles: see [all articles](../articles/index.md)."
+    newest = actor.appearances[0].article  # appearances are sorted newest first
+    assert listed[0].startswith(f"- [{link.escape_text(link.inline(newest.headline))}](../{newest.page})")
+    events = f"The newest 50; {len(actor.events) - 50} earlier events are on [the timeline](../timeline.md)."
+    assert events in page
+    rows = page.split(events)[1].split("\n\n")[1].splitlines()
+    assert len(rows) == 2 + 50  # header, rule, the 50 newest events (oldest first, as on the timeline)

@@ -1,0 +1,116 @@
+"""The link check over built HTML (generator/linkcheck.py), and its place in `briefing build`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, make_project
+from generator import linkcheck
+
+PAGE = """<!doctype html>
+<html><head><link rel="stylesheet" href="{up}assets/main.css"></head>
+<body><h1 id="top">Title</h1>
+{links}
+</body></html>
+"""
+
+
+def site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A small built site: path -> the links (HTML) in its body."""
+    root = tmp_path / "site"
+    (root / "assets").mkdir(parents=True)
+    (root / "assets" / "main.css").write_text("body {}")
+    for path, links in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        up = "../" * path.count("/")
+        (root / path).write_text(PAGE.format(up=up, links=links))
+    return root
+
+
+def test_links_that_resolve_pass(tmp_path):
+    root = site(tmp_path, {
+        "index.html": '<a href="actors/">all</a> <a href="actors/nato/#top">NATO</a> <a href="#top">up</a>'
+                      ' <a href="actors/nato/index.html?x=1">query</a> <a name="old-anchor"></a>',
+        "actors/index.html": '<a href="nato/">NATO</a> <a href="../#old-anchor">home</a> <a href="%6Eato/">encoded</a>',
+        "actors/nato/index.html": '<a href="../../">home</a> <a href=".">here</a> <a href="../../assets/main.css#x">css</a>'
+                                  ' <a href="https://example.org/x">out</a> <a href="//cdn.example/x.js">cdn</a>'
+                                  ' <a href="mailto:a@example.org">mail</a>',
+        "404.html": '<a href="/">home</a> <a href="/actors/nato/#top">NATO</a> <script src="/assets/main.css"></script>',
+    })
+    assert linkcheck.check_site(root) == []
+
+
+def test_broken_links_are_named_exactly(tmp_path):
+    root = site(tmp_path, {
+        "index.html": '<a href="actors/">all</a>\n<a href="actors/natto/">typo</a> <a href="#nowhere">up</a>',
+        "actors/index.html": '<a href="../index.html#top">home</a>\n<a href="../../../etc/passwd">out</a>'
+                             ' <img src="/assets/main.css"> <a href="../#Top">case</a>',
+        "actors/nato/index.html": '<a href="javascript:alert(1)">x</a> <iframe src="DATA:text/html,x"></iframe>',
+    })
+    assert linkcheck.check_site(root) == [
+        "site/actors/index.html:5:1: error: link '../../../etc/passwd' leads to no file in the site",
+        "site/actors/index.html:5:39: error: link '/assets/main.css' leads to no file in the site",
+        "site/actors/index.html:5:68: error: link '../#Top': site/index.html has no anchor 'Top'",
+        "site/actors/nato/index.html:4:1: error: link 'javascript:alert(1)' would run code or embed content (javascript: URL)",
+        "site/actors/nato/index.html:4:37: error: link 'DATA:text/html,x' would run code or embed content (data: URL)",
+        "site/index.html:5:1: error: link 'actors/natto/' leads to no file in the site",
+        "site/index.html:5:34: error: link '#nowhere': site/index.html has no anchor 'nowhere'",
+    ]
+
+
+def test_the_checker_reads_each_page_once(tmp_path):
+    links = " ".join(f'<a href="../target/#top">{n}</a>' for n in range(50))
+    root = site(tmp_path, {f"p{n}/index.html": links for n in range(20)} | {"target/index.html": ""})
+    checker = linkcheck.SiteChecker(root)
+    assert checker.check() == []
+    assert len(checker._pages) == 21  # every page parsed once, the target included
+
+
+def briefing(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
+        capture_output=True, text=True, timeout=120, cwd=root,
+    )
+
+
+def files(root: Path, folder: str) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def test_a_broken_link_fails_the_build_and_changes_nothing(tmp_path):
+    """MkDocs does not check links in raw HTML; the link check does, before the new site goes in."""
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "seeds")
+    assert briefing(project.root, "build").returncode == 0
+    assert linkcheck.check_site(project.site) == []
+    docs, site_before = files(project.root, "docs"), files(project.root, "site")
+    # A hand-written page with a raw-HTML link MkDocs' strict mode lets through, and a seed change.
+    (project.docs / "editors-guide.md").write_text(
+        "# Editor's guide\n\nSee <a href=\"../actors/ivan-petrow/\">Petrov</a>.\n"
+    )
+    docs["docs/editors-guide.md"] = (project.docs / "editors-guide.md").read_bytes()
+    nato = project.root / "seeds" / "actors" / "nato.yaml"
+    nato.write_text(nato.read_text().replace("The Western military alliance", "The Atlantic alliance"))
+    result = briefing(project.root, "build")
+    assert result.returncode == 1
+    # The line and column are those of Material's page around the guide's text.
+    assert re.fullmatch(
+        r"site/editors-guide/index\.html:\d+:\d+: error: link '\.\./actors/ivan-petrow/' leads to no file in the site\n"
+        r"1 error; nothing was changed\.\n",
+        result.stderr,
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert files(project.root, "docs") == docs  # the regenerated pages were put back
+    assert files(project.root, "site") == site_before
+    assert not [p.name for p in project.root.iterdir() if p.name.startswith(".site")]
+
+
+def test_the_seed_site_and_its_404_page_pass(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "seeds")
+    assert briefing(project.root, "build").returncode == 0
+    assert (project.site / "404.html").is_file()
+    shutil.copytree(project.site, tmp_path / "copy")
+    assert linkcheck.check_site(tmp_path / "copy", display="copy") == []
