@@ -19,21 +19,18 @@ and in Chromium.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, make_project, serve_folder
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 ACCEPTED = CASES / "accepted"
@@ -430,20 +427,10 @@ def test_markdown_control_characters_break_no_table(hostile_site):
             assert len(re.findall(r"<td[ >]", body_row)) == header, body_row
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def served_hostile(hostile_site):
-    handler = functools.partial(QuietHandler, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 def test_no_injected_script_runs_in_chromium(browser, served_hostile):

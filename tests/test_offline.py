@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 
 from generator import cli, offline, pipeline
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, serve_folder
 from generator import pipeline
 
 ARTICLE = "russia-pushes-csto-nato-counternarcotics"
@@ -31,17 +28,8 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(built_site):
     """The built site on a loopback HTTP server; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_folder(built_site) as url:
+        yield url
 
 
 def heading(page) -> str:
