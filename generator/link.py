@@ -217,7 +217,11 @@ class PageLinker:
         return "".join(out)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+# A sentence ends at . ! or ? before a capital, but not after an initial or a title:
+# "the U.S. Army", "J. Smith", "Gen. Petraeus" (fixed-width look-behinds, one per length).
+_NOT_AFTER = ("(?<!\\b[A-Z]\\.)", "(?<!\\b(?:Mr|Dr|St|Lt|No|vs)\\.)",
+              "(?<!\\b(?:Mrs|Gen|Col|Sen|Rep|Gov|Maj|Sgt|Amb)\\.)", "(?<!\\b(?:Prof|Capt|Pres)\\.)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])" + "".join(_NOT_AFTER) + r"\s+(?=[A-Z“\"(])")
 
 
 def sentences(text: str) -> list[str]:

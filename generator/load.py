@@ -31,10 +31,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
-# One text value at most (the longest seed summary is about 1,400).  Python-Markdown's
-# inline processing costs the square of a paragraph's length, so hostile text this
-# long costs a tenth of a second to render, and a megabyte in one value would take hours.
-MAX_TEXT_CHARS = 10_000
+# One text value at most, declared in schema.py so the JSON Schema says it too.
+MAX_TEXT_CHARS = schema.MAX_TEXT_CHARS
 # Control characters (C0 but tab and line ends, DEL, C1) have no place in text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -460,6 +458,33 @@ def seed_paths(seeds_dir: Path) -> Iterator[tuple[str, Path]]:
                     yield kind, path
 
 
+def stray_seed_files(seeds_dir: Path, root: Path) -> list[Diagnostic]:
+    """Errors for YAML files the loader would otherwise pass over without a word.
+
+    A summary saved as `putin.YAML`, or in seeds/ instead of seeds/actors/,
+    would simply be missing from the site.  Editors' backup and swap files
+    (`x.yaml~`, `.x.yaml.swp`) and other extensions are left alone.
+    """
+    found = []
+    if seeds_dir.is_dir():
+        for path in sorted(seeds_dir.iterdir()):
+            if path.is_file() and _looks_like_yaml(path) and path.name != "briefing.yaml":
+                *first, last = [f"seeds/{folder}/" for folder in SEED_FOLDERS]
+                folders = f"{', '.join(first)} or {last}"
+                found.append((path, f"not read: seed files go in {folders} (only briefing.yaml sits in seeds/)"))
+    for folder in SEED_FOLDERS:
+        directory = seeds_dir / folder
+        if directory.is_dir():
+            for path in sorted(directory.iterdir()):
+                if _looks_like_yaml(path) and path.suffix not in (".yaml", ".yml"):
+                    found.append((path, f"not read: a seed file's name ends in .yaml or .yml, not {path.suffix}"))
+    return [Diagnostic(_display(path, root), 1, 1, "", message) for path, message in found]
+
+
+def _looks_like_yaml(path: Path) -> bool:
+    return path.suffix.lower() in (".yaml", ".yml") and not path.name.startswith(".")
+
+
 def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, list[Diagnostic]]:
     """Read and schema-check one seed file."""
     try:
@@ -487,7 +512,7 @@ def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, lis
 def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagnostic]]:
     """Load every seed file; return the good ones and every diagnostic."""
     files: list[SeedFile] = []
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = stray_seed_files(seeds_dir, root)
     seen: dict[tuple[str, str], str] = {}
     entries = list(seed_paths(seeds_dir))
     # Files are independent: on two cores a forked helper reads every other one.

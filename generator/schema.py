@@ -223,6 +223,12 @@ BRIEFING = Shape("briefing", "Site-level settings for the whole briefing.", (
     Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix."),
 ))
 
+# The longest text value a seed file may hold (the longest real one is about 1,400
+# characters).  Python-Markdown's inline processing costs the square of a paragraph's
+# length, so hostile text this long costs a tenth of a second to render, and a
+# megabyte in one value would take hours.
+MAX_TEXT_CHARS = 10_000
+
 # Which shape each seed file has, by its place under seeds/.
 SEED_SHAPES = {"briefing": BRIEFING, "article": ARTICLE, "actor": ACTOR, "term": TERM}
 
@@ -230,7 +236,7 @@ SEED_SHAPES = {"briefing": BRIEFING, "article": ARTICLE, "actor": ACTOR, "term":
 def _kind_schema(kind: Kind) -> dict[str, Any]:
     """JSON Schema for one kind."""
     if kind.name in ("text", "prose"):
-        return {"type": "string", "minLength": 1}
+        return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}
     if kind.name == "url":
         return {"type": "string", "pattern": "^https?://"}
     if kind.name == "bool":

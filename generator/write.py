@@ -20,6 +20,7 @@ undo a write when the site build that follows it fails.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,6 +47,11 @@ class Output:
     def data(self) -> bytes:
         """The file's content as UTF-8 bytes."""
         return self.text if isinstance(self.text, bytes) else self.text.encode("utf-8")
+
+    @functools.cached_property
+    def hash(self) -> str:
+        """digest() of the content, computed once: the plan, the pending list and the manifest all need it."""
+        return digest(self.data())
 
 
 @dataclass
@@ -108,7 +114,7 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     wanted = {o.path for o in outputs}
     for output in outputs:
         assert is_output_path(output.path), f"refusing to write outside the output folders: {output.path}"
-        new_hash = digest(output.data())
+        new_hash = output.hash
         on_disk = _disk_hash(root / output.path)
         if on_disk == new_hash:
             plan.unchanged.append(output.path)
@@ -140,8 +146,9 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     return plan
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
+    if not folder_exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -158,15 +165,20 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
     if plan.write:
         # Recorded before the first write: a run killed half-way leaves files of both the
         # old and the new content, and the next run must recognise both as its own.
-        pending = {o.path: digest(o.data()) for o in plan.write}
+        pending = {o.path: o.hash for o in plan.write}
         data = {"generator": "briefing", "files": plan.owned, "pending": pending}
         _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    made: set[Path] = set()  # each folder is made once, not once per file
     for output in plan.write:
-        _atomic_write(root / output.path, output.data())
+        target = root / output.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        _atomic_write(target, output.data(), folder_exists=True)
     for path in plan.remove:
         (root / path).unlink(missing_ok=True)
         _remove_empty_parents(root, (root / path).parent)
-    manifest = {o.path: digest(o.data()) for o in outputs}
+    manifest = {o.path: o.hash for o in outputs}
     text = json.dumps({"generator": "briefing", "files": manifest}, indent=1, sort_keys=True) + "\n"
     if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
         return

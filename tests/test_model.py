@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import pipeline
+from generator import link, pipeline
 from generator.dates import PartialDate, Point
 
 
@@ -30,6 +30,16 @@ def test_an_alias_mention_counts_for_its_actor(briefing):
     # "Iwan Petrov" is an alias; the interview names him only that way.
     sentences = [m.sentence for m in actor(briefing, "ivan-petrov").mentions]
     assert "Iwan Petrov speaks about crop eradication and the Pact." in sentences
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Talks with the U.S. Army went on. Petrov spoke.", ["Talks with the U.S. Army went on.", "Petrov spoke."]),
+    ("Gen. Petrov agreed! J. Smith wrote. It was Mr. Ivanov. End?", ["Gen. Petrov agreed!", "J. Smith wrote.", "It was Mr. Ivanov.", "End?"]),
+    ("The U.N. and the Pact met.\nThen (briefly) they parted.", ["The U.N. and the Pact met.", "Then (briefly) they parted."]),
+])
+def test_sentences_do_not_end_at_initials_or_titles(text, expected):
+    # Backlinks quote whole sentences: "U.S." or "Gen." must not cut one short.
+    assert link.sentences(text) == expected
 
 
 def test_backlinks_name_the_page_and_sentence(briefing):

@@ -113,6 +113,9 @@ BAD_TERMS = [
      "actor: 'Not An Id' does not match '^[a-z0-9]+(?:-[a-z0-9]+)*$'",
      "seeds/glossary/x.yaml:3:8: error: actor: 'Not An Id' is not a valid actor id: use lowercase letters, "
      "digits and single hyphens (e.g. viktor-ivanov)"),
+    ("term: X\ndefinition: " + "y" * 10_001 + "\n",
+     "definition: '" + "y" * 10_001 + "' is too long",
+     "seeds/glossary/x.yaml:2:13: error: definition: is 10,001 characters long; the limit is 10,000"),
 ]
 
 
