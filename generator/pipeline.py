@@ -13,6 +13,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -210,7 +211,7 @@ def build_site(
     target = site_dir or project.site
     target.parent.mkdir(parents=True, exist_ok=True)
     _finish_interrupted_swap(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
     previous_cwd = os.getcwd()
     try:
         # pymdownx.snippets resolves base_path against the working directory.
@@ -274,7 +275,11 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _finish_interrupted_swap(target: Path) -> None:
-    """Put the old site back if a build was killed between swap_in's two renames."""
+    """Put the old site back if a build was killed between swap_in's two renames.
+
+    Also removes the half-built sites of killed builds (`.site-new-<pid>-…`).
+    """
     old = target.with_name(f".{target.name}-old")
     if not target.exists() and old.is_dir():
         old.rename(target)
+    write.remove_leftovers(target.parent, re.compile(rf"^\.{re.escape(target.name)}-new-(\d+)-"))

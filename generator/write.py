@@ -24,6 +24,8 @@ import functools
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,10 +148,49 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     return plan
 
 
+# Temporary names carry the writing process's id, so that a later run can tell what a
+# killed run left behind (its process is gone) from what another run is writing now.
+TEMP_FILE = re.compile(r"^\..+\.briefing-(\d+)-[^/]*\.tmp$")
+
+
+def process_gone(pid: int) -> bool:
+    """True when no process has this id (so whatever it was writing is abandoned)."""
+    if os.name != "posix":
+        return False  # no safe way to ask elsewhere (os.kill(pid, 0) would signal on Windows): keep it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, but belongs to someone else
+    return False
+
+
+def remove_leftovers(folder: Path, pattern: re.Pattern[str]) -> list[str]:
+    """Delete the entries of `folder` named by `pattern` whose writing process is gone.
+
+    `pattern`'s first group is the process id.  Returns the names removed.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and process_gone(int(match.group(1))):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                Path(entry.path).unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
+
+
 def _atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
     if not folder_exists:
         path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.briefing-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -173,6 +214,7 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
         target = root / output.path
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(target.parent, TEMP_FILE)  # from a run killed while writing here
             made.add(target.parent)
         _atomic_write(target, output.data(), folder_exists=True)
     for path in plan.remove:

@@ -228,3 +228,38 @@ def test_mkdocs_build_with_bad_seeds_aborts_and_changes_nothing(generated):
     assert "Aborted with a BuildError!" in result.stdout + result.stderr
     assert snapshot(generated.root) == docs_before
     assert sorted((p.relative_to(generated.site).as_posix(), p.stat().st_mtime_ns) for p in generated.site.rglob("*")) == site_before
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited (ids are not reused this quickly)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_build_removes_what_killed_builds_left_and_nothing_else(mini):
+    """Temporary files and half-built sites of dead processes go; a live process's stay."""
+    dead, alive = _dead_pid(), os.getpid()
+    mini.docs.joinpath("articles").mkdir(parents=True)
+    leftovers = [
+        mini.docs / f".index.md.briefing-{dead}-k2j3.tmp",
+        mini.docs / "articles" / f".petrov-interview.md.briefing-{dead}-x9.tmp",
+    ]
+    kept = [
+        mini.docs / f".index.md.briefing-{alive}-a1.tmp",  # another build, writing right now
+        mini.docs / ".notes.md.tmp",  # a file we did not name: not ours to remove
+    ]
+    for path in leftovers + kept:
+        path.write_text("partial", encoding="utf-8")
+    (mini.root / f".site-new-{dead}-abc").mkdir()
+    (mini.root / f".site-new-{dead}-abc" / "index.html").write_text("half", encoding="utf-8")
+    (mini.root / f".site-new-{alive}-def").mkdir()
+
+    assert cli.main(["--root", str(mini.root), "build"]) == 0
+
+    assert [p.name for p in leftovers if p.exists()] == []
+    assert not (mini.root / f".site-new-{dead}-abc").exists()
+    assert all(p.exists() for p in kept)
+    assert (mini.root / f".site-new-{alive}-def").is_dir()
+    # And the build's own temporary names are of the kind it recognises.
+    assert write.TEMP_FILE.match(f".index.md.briefing-{alive}-q8w7e6.tmp")
