@@ -114,12 +114,21 @@ def _names_pattern(names: list[str]) -> re.Pattern[str]:
     exactly as the longest-first alternation did.  Pathological name sets
     (thousands of nested prefixes) fall back to that flat alternation.
     """
+    return compile_names(names, r"(?<![\w-])(?:{})(?![\w-])")
+
+
+def compile_names(names: list[str], template: str) -> re.Pattern[str]:
+    """`template` (with one "{}") compiled around an expression matching any of `names`.
+
+    The expression is trie-shaped (see _names_pattern); where the trie nests
+    too deep for `re`, it is the flat alternation, longest name first.
+    """
     try:
         body = _trie_regex(_trie(names)) if names else r"(?!x)x"
-        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+        return re.compile(template.format(body))
     except (RecursionError, re.error, OverflowError):
         ordered = sorted(names, key=lambda n: (-len(n), n))
-        return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
+        return re.compile(template.format("|".join(re.escape(n) for n in ordered)))
 
 
 def _trie(names: list[str]) -> dict:

@@ -214,7 +214,7 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
     previous_cwd = os.getcwd()
     try:
-        # pymdownx.snippets resolves base_path against the working directory.
+        # The abbreviation feed (mkdocs.yml: glossary_file) is found from the working directory.
         os.chdir(project.root)
         config = load_config(str(project.config), site_dir=str(staging), strict=True, **(overrides or {}))
         with docs_already_generated():

@@ -1,0 +1,125 @@
+"""Python-Markdown's `abbr` extension, same output, at a cost that does not grow with the glossary.
+
+mkdocs.yml lists this module instead of `abbr`.  Stock `abbr` (Python-Markdown
+3.x) does two things that grow faster than the page:
+
+- it matches with one flat alternation of every abbreviation, which `re`
+  tries one after the other at each word boundary of every text, so each
+  text costs time in proportion to the number of terms (500 terms at 10,000
+  articles);
+- it finds each element's place among its parent's children with
+  `list(parent).index(el)`, which makes a table of thousands of rows (the
+  timeline of a large briefing) quadratic.
+
+This subclass compiles the abbreviations as the trie-shaped expression
+link.py uses for names (longest match first, as before) and passes each
+child's position down instead of searching for it.  Definitions, the
+`glossary` option and the HTML it writes are the stock extension's; a test
+converts pages with both and compares.
+
+It also reads the briefing's definitions from a file once (`glossary_file`,
+relative to the working directory, as pymdownx.snippets' paths are), where
+the site used to append that file to every page: each page then parsed every
+definition as a block of its own, 1,000 blocks a page at 10,000 articles.
+Definitions written in a page, or given with the stock `glossary` option,
+still work and win over the file's.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+from markdown.extensions import abbr
+from markdown.util import AtomicString
+
+from . import link
+
+
+@functools.lru_cache(maxsize=8)
+def _pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+    # The same words and boundaries as stock abbr's r"\b(?:A|B|…)\b"; compiled once per glossary.
+    return link.compile_names(list(abbreviations), r"\b(?:{})\b")
+
+
+class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
+    """Wraps known abbreviations in <abbr title=…>, as the stock processor does."""
+
+    def iter_element(self, el: etree.Element, parent: etree.Element | None = None, index: int = 0) -> None:
+        """The stock method, with `index` (el's position in parent) passed down instead of searched for."""
+        # Children last to first: inserting abbr elements after a child never moves the ones before it.
+        for position in range(len(el) - 1, -1, -1):
+            self.iter_element(el[position], el, position)
+        text = el.text
+        if text and not isinstance(text, AtomicString):
+            for m in reversed(list(self.RE.finditer(text))):
+                if self.abbrs[m.group(0)]:
+                    el.insert(0, self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():]))
+                    text = text[:m.start()]
+            el.text = text
+        tail = el.tail
+        if parent is not None and tail and not isinstance(tail, AtomicString):
+            for m in reversed(list(self.RE.finditer(tail))):
+                if self.abbrs[m.group(0)]:
+                    parent.insert(index + 1, self.create_element(self.abbrs[m.group(0)], m.group(0), tail[m.end():]))
+                    tail = tail[:m.start()]
+            el.tail = tail
+
+    def __init__(self, md=None, abbrs: dict | None = None, glossary_file: str = ""):
+        super().__init__(md, abbrs)
+        self.glossary_file = glossary_file
+
+    def run(self, root: etree.Element) -> None:
+        """Find the abbreviations in the whole tree."""
+        if self.glossary_file:
+            # Read when the first page is converted, not when the extension loads: MkDocs
+            # loads extensions to check its configuration, before the briefing plugin has
+            # generated the file.  Definitions made in the page win.
+            for name, title in read_definitions(Path(self.glossary_file)).items():
+                self.abbrs.setdefault(name, title)
+        if not self.abbrs:
+            return
+        self.RE = _pattern(tuple(sorted(self.abbrs)))
+        self.iter_element(root)
+
+
+def read_definitions(path: Path) -> dict[str, str]:
+    """Abbreviation -> title, from a file of `*[ABBR]: Title` definitions (abbr's own syntax)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise FileNotFoundError(f"generator.markdown_abbr: glossary_file '{path}' cannot be read: {exc.strerror}") from None
+    return dict(_definitions(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _definitions(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, str], ...]:
+    # Keyed by modification time and size too: `mkdocs serve` rereads the file after a regeneration.
+    text = Path(path).read_text(encoding="utf-8")
+    found = {}
+    for match in abbr.AbbrBlockprocessor.RE.finditer(text):  # the pattern abbr itself reads them with
+        name, title = match.group("abbr").strip(), match.group("title").strip()
+        if name and title and title not in ("''", '""'):
+            found[name] = title
+    return tuple(found.items())
+
+
+class AbbrExtension(abbr.AbbrExtension):
+    """The stock extension with the processor above and a `glossary_file` option."""
+
+    def __init__(self, **kwargs):
+        glossary_file = kwargs.pop("glossary_file", "")  # ours; the stock options go to the stock class
+        super().__init__(**kwargs)
+        self.glossary_file = glossary_file
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        super().extendMarkdown(md)
+        md.treeprocessors.register(AbbrTreeprocessor(md, self.abbrs, os.fspath(self.glossary_file)), "abbr", 7)
+
+
+def makeExtension(**kwargs) -> AbbrExtension:  # noqa: N802 (Python-Markdown's name)
+    """Entry point for Python-Markdown: `markdown_extensions: [generator.markdown_abbr]`."""
+    return AbbrExtension(**kwargs)
