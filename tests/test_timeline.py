@@ -1,0 +1,90 @@
+"""A large briefing's timeline: an overview of years and a page per year, in Chromium too."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, serve_folder
+from generator import pipeline, render
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
+ROW = re.compile(r"^\| .* \| .* \| .* \| \[.*\]\((?:\.\./)?articles/.*\.md\) \|$", re.M)  # an event row
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> pipeline.Project:
+    """A synthetic briefing of 300 articles (about 1,200 events), generated and built (strict)."""
+    root = tmp_path_factory.mktemp("large") / "briefing"
+    make_corpus(root, 300)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs" / "editors-guide.md", root / "docs" / "editors-guide.md")  # in the nav
+    project = pipeline.Project(root)
+    pipeline.generate(project)
+    pipeline.build_site(project)  # strict, and every link of the HTML checked
+    return project
+
+
+def test_the_timeline_is_split_by_year_past_the_limit(large):
+    briefing = pipeline.load_briefing(large)
+    events = briefing.events()
+    assert len(events) > render.TIMELINE_PAGE_LIMIT
+    overview = (large.docs / "timeline.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| \[(\d{4})\]\(timeline/\1\.md\) \| (\d+) \|$", overview, re.M))
+    years = sorted({e.date.year for e in events})
+    assert [int(y) for y in listed] == years
+    assert f"{len(events):,} events, too many for one page" in overview
+    assert not ROW.search(overview)  # the overview lists years, not events
+    for year in years:
+        page = (large.docs / "timeline" / f"{year}.md").read_text(encoding="utf-8")
+        rows = ROW.findall(page)
+        assert len(rows) == int(listed[str(year)]) == sum(1 for e in events if e.date.year == year)
+        assert page.startswith(f"# Timeline: {year}\n")
+    assert sorted(p.stem for p in (large.docs / "timeline").glob("*.md")) == [str(y) for y in years]
+
+
+def test_year_pages_go_when_the_timeline_fits_one_page_again(large, monkeypatch, tmp_path):
+    project = pipeline.Project(tmp_path / "copy")
+    shutil.copytree(large.root, project.root, ignore=shutil.ignore_patterns("site", ".briefing-cache"))
+    monkeypatch.setattr(render, "TIMELINE_PAGE_LIMIT", 10**6)
+    report = pipeline.generate(project)
+    assert not (project.docs / "timeline").exists()
+    assert len([p for p in report.removed if p.startswith("docs/timeline/")]) > 10
+    events = len(pipeline.load_briefing(project).events())
+    assert len(ROW.findall((project.docs / "timeline.md").read_text(encoding="utf-8"))) == events
+
+
+def test_a_reader_goes_from_the_overview_to_a_year_and_on(large, browser):
+    briefing = pipeline.load_briefing(large)
+    years = sorted({e.date.year for e in briefing.events()})
+    first, second = years[0], years[1]
+    with serve_folder(large.site) as url:
+        page = browser.new_page()
+        try:
+            page.goto(f"{url}/timeline/")
+            assert page.locator("h1").inner_text().rstrip("¶").strip() == "Timeline"
+            page.get_by_role("link", name=str(first), exact=True).click()
+            page.wait_for_url(f"{url}/timeline/{first}/")
+            assert page.locator("h1").inner_text().rstrip("¶").strip() == f"Timeline: {first}"
+            rows = page.locator("article table tbody tr")
+            assert rows.count() == sum(1 for e in briefing.events() if e.date.year == first)
+            assert rows.first.locator("td").nth(3).locator("a").count() == 1  # the source article
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "timeline-year.png"))
+            # On to the next year, and back to the overview.
+            page.locator("article").get_by_role("link", name=str(second), exact=True).click()
+            page.wait_for_url(f"{url}/timeline/{second}/")
+            page.locator("article").get_by_role("link", name="All years").click()
+            page.wait_for_url(f"{url}/timeline/")
+        finally:
+            page.close()
