@@ -1,4 +1,4 @@
-"""A large briefing's timeline: an overview of years and a page per year, in Chromium too."""
+"""A large briefing's aggregate pages: the timeline by year and the stances by issue, in Chromium too."""
 
 from __future__ import annotations
 
@@ -86,5 +86,44 @@ def test_a_reader_goes_from_the_overview_to_a_year_and_on(large, browser):
             page.wait_for_url(f"{url}/timeline/{second}/")
             page.locator("article").get_by_role("link", name="All years").click()
             page.wait_for_url(f"{url}/timeline/")
+        finally:
+            page.close()
+
+
+STANCE_ROW = re.compile(r"^\| \[.*\]\(\.\./actors/.*\.md\) \| .* \| .* \| \[.*\]\(\.\./articles/.*\.md\), .* \|$", re.M)
+
+
+def test_the_stances_are_split_by_issue_past_the_limit(large):
+    briefing = pipeline.load_briefing(large)
+    issues = [i for i in briefing.issues if i.stances]
+    total = sum(len(i.stances) for i in issues)
+    assert total > render.STANCES_PAGE_LIMIT
+    overview = (large.docs / "stances.md").read_text(encoding="utf-8")
+    assert f"{total:,} stances, too many for one page" in overview
+    assert not STANCE_ROW.search(overview)
+    for issue in issues:
+        counts = re.search(rf"^\| \[[^]]*\]\(stances/{issue.id}\.md\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", overview, re.M)
+        leanings = [s.leaning for s in issue.stances]
+        assert [int(n) for n in counts.groups()] == [len(leanings)] + [leanings.count(x) for x in ("supports", "opposes", "mixed", "neutral")]
+        page = (large.docs / "stances" / f"{issue.id}.md").read_text(encoding="utf-8")
+        assert len(STANCE_ROW.findall(page)) == len(issue.stances)
+    # Articles and actors link to the issue's page, not to an anchor of stances.md.
+    pages = [p.read_text(encoding="utf-8") for p in (large.docs / "articles").glob("*.md")]
+    assert not any("stances.md#" in page for page in pages)
+    assert sum(page.count("](../stances/issue-") for page in pages) == total
+
+
+def test_a_reader_goes_from_the_stances_overview_to_an_issue(large, browser):
+    issue = next(i for i in pipeline.load_briefing(large).issues if i.stances)
+    with serve_folder(large.site) as url:
+        page = browser.new_page()
+        try:
+            page.goto(f"{url}/stances/")
+            page.locator("article").get_by_role("link", name=issue.title, exact=True).click()
+            page.wait_for_url(f"{url}/stances/{issue.id}/")
+            assert page.locator("h1").inner_text().rstrip("¶").strip() == f"Stances: {issue.title}"
+            assert page.locator("article table tbody tr").count() == len(issue.stances)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "stances-issue.png"))
         finally:
             page.close()
