@@ -64,6 +64,18 @@ class BriefingPlugin(BasePlugin):
         # rebuilds of one `mkdocs serve`, so `command` is still known then.
         self.command = command
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Find the abbreviation feed from mkdocs.yml's folder, not from the working directory.
+
+        `glossary_file` is relative to the working directory (so builders without
+        plugins find it when run from the project), which breaks
+        `mkdocs build -f elsewhere/mkdocs.yml`; with this plugin it does not.
+        """
+        settings = config.mdx_configs.get("generator.markdown_abbr")
+        if settings and settings.get("glossary_file") and not Path(settings["glossary_file"]).is_absolute():
+            settings["glossary_file"] = str(Path(config.config_file_path).resolve().parent / settings["glossary_file"])
+        return config
+
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Generate docs/ before MkDocs reads it (and before it cleans site/)."""
         if getattr(_skip, "active", False):

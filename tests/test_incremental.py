@@ -210,6 +210,20 @@ def test_mkdocs_build_generates_then_rewrites_nothing(mini):
     assert snapshot(mini.root) == before
 
 
+def test_mkdocs_build_from_another_folder_keeps_the_tooltips(mini, tmp_path):
+    """`mkdocs build -f project/mkdocs.yml` run elsewhere: the plugin points abbr at the project's feed."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(mini.config)], cwd=elsewhere, env=env,
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    html = (mini.site / "articles" / "pact-asks-nato" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="International Security Assistance Force">ISAF</abbr>' in html
+
+
 def test_mkdocs_build_with_bad_seeds_aborts_and_changes_nothing(generated):
     assert mkdocs(generated, "build").returncode == 0
     age(generated.root)
