@@ -48,6 +48,10 @@ def _pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
 class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
     """Wraps known abbreviations in <abbr title=…>, as the stock processor does."""
 
+    def __init__(self, md=None, abbrs: dict | None = None, glossary_file: str = ""):
+        super().__init__(md, abbrs)
+        self.glossary_file = glossary_file
+
     def iter_element(self, el: etree.Element, parent: etree.Element | None = None, index: int = 0) -> None:
         """The stock method, with `index` (el's position in parent) passed down instead of searched for."""
         # Children last to first: inserting abbr elements after a child never moves the ones before it.
@@ -67,10 +71,6 @@ class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
                     parent.insert(index + 1, self.create_element(self.abbrs[m.group(0)], m.group(0), tail[m.end():]))
                     tail = tail[:m.start()]
             el.tail = tail
-
-    def __init__(self, md=None, abbrs: dict | None = None, glossary_file: str = ""):
-        super().__init__(md, abbrs)
-        self.glossary_file = glossary_file
 
     def run(self, root: etree.Element) -> None:
         """Find the abbreviations in the whole tree."""
