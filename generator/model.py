@@ -427,7 +427,7 @@ def build(files: list[SeedFile]) -> Briefing:
         _link_term(seed, terms, actors)
     for seed in by_kind["article"]:
         _fill_article(seed, articles[seed.id], actors, terms, issues)
-    _derive(actors, articles)
+    _derive(actors, articles, terms)
     return Briefing(
         title=settings["title"],
         scope=settings["scope"],
@@ -513,8 +513,8 @@ def _fill_article(seed: SeedFile, article: Article, actors: dict[str, Actor], te
         term.articles.append(article)
 
 
-def _derive(actors: dict[str, Actor], articles: dict[str, Article]) -> None:
-    """Reverse ties that need every article: co-actors and related articles."""
+def _derive(actors: dict[str, Actor], articles: dict[str, Article], terms: dict[str, Term]) -> None:
+    """Reverse ties that need every article: co-actors, related articles, orders by date."""
     order = sorted(articles.values(), key=lambda a: (tuple(-x for x in a.date.sort_key), a.id))  # newest first
     place = {article: index for index, article in enumerate(order)}
     newest_first = place.__getitem__
@@ -530,6 +530,8 @@ def _derive(actors: dict[str, Actor], articles: dict[str, Article]) -> None:
         actor.events.sort(key=lambda e: (e.date.sort_key, e.article.id))
         actor.published.sort(key=newest_first)
         actor.members.sort(key=lambda tie: tie.member.name.casefold())
+    for term in terms.values():
+        term.articles.sort(key=newest_first)
     _relate_all(order)
 
 

@@ -127,3 +127,17 @@ def test_a_reader_goes_from_the_stances_overview_to_an_issue(large, browser):
             page.screenshot(path=str(SCREENSHOTS / "stances-issue.png"))
         finally:
             page.close()
+
+
+def test_the_glossary_lists_the_newest_fifty_articles_of_a_term(large):
+    briefing = pipeline.load_briefing(large)
+    term = max(briefing.terms, key=lambda t: len(t.articles))
+    assert len(term.articles) > 50
+    glossary = (large.docs / "glossary.md").read_text(encoding="utf-8")
+    entry = glossary.split(f"{{ #{term.id} }}", 1)[1].split("\n## ", 1)[0]
+    used_in = next(line for line in entry.splitlines() if line.startswith("*Used in:*"))
+    listed = re.findall(r"\]\(articles/([^)]+)\.md\)", used_in)
+    # Newest first, as everywhere on the site (ties by id).
+    newest = sorted(term.articles, key=lambda a: (tuple(-x for x in a.date.sort_key), a.id))[:50]
+    assert listed == [a.id for a in newest]
+    assert used_in.endswith(f" · …and {len(term.articles) - 50} earlier articles")
