@@ -1,7 +1,7 @@
 """Where a MkDocs build of a generated briefing spends its Markdown time, by page kind.
 
-    python benchmarks/bench.py --articles 1000 --keep /tmp/b1k
-    python benchmarks/markdown_cost.py /tmp/b1k/briefing
+    python benchmarks/bench.py --articles 1000 --keep corpus-1000
+    python benchmarks/markdown_cost.py corpus-1000/briefing
 
 Converts every page under docs/ with the project's own Markdown extensions
 (from its mkdocs.yml, as MkDocs would, one Markdown instance per page) and
