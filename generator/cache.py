@@ -47,12 +47,36 @@ def inputs_digest(project: "Project") -> str | None:
     import jinja2
     import yaml
 
-    digest = hashlib.sha256(f"{sys.version}|{jinja2.__version__}|{yaml.__version__}|{project.root.resolve()}".encode())
-    groups = (
+    return _digest(f"{sys.version}|{jinja2.__version__}|{yaml.__version__}|{project.root.resolve()}", (
         ("seeds", _files(project.seeds, skip=project.seeds / "schema")),  # seeds/schema/ is output
         ("templates", _files(project.templates)),
         ("generator", _files(PACKAGE)),
-    )
+    ))
+
+
+def site_inputs_digest(project: "Project") -> str | None:
+    """A digest of what a site build reads from the project: docs/, includes/, mkdocs.yml.
+
+    Seeds and templates reach the site only through the pages generated from
+    them, so `briefing serve` can skip a site build when this digest is the
+    one of its last good build (a save that changed nothing, or changed only
+    a YAML comment).  Dot files are left out, as MkDocs leaves them out of
+    the site: the manifest, the writer's temporary files, editors' swap files.
+    """
+    def visible(paths: list[Path]) -> list[Path]:
+        return [p for p in paths if not any(part.startswith(".") for part in p.relative_to(project.root).parts)]
+
+    includes = project.root / "includes"
+    return _digest(str(project.root.resolve()), (
+        ("config", [project.config]),
+        ("docs", visible(_files(project.docs)) if project.docs.is_dir() else []),
+        ("includes", visible(_files(includes)) if includes.is_dir() else []),
+    ))
+
+
+def _digest(salt: str, groups: tuple[tuple[str, list[Path]], ...]) -> str | None:
+    """SHA-256 over `salt` and each group's file names and contents; None if one cannot be read."""
+    digest = hashlib.sha256(salt.encode())
     try:
         for name, paths in groups:
             for path in paths:

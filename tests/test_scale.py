@@ -25,7 +25,7 @@ import textwrap
 import pytest
 
 from conftest import REPO
-from generator import link, model, parallel, pipeline
+from generator import cache, link, model, parallel, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -249,3 +249,34 @@ def test_a_page_edited_by_hand_is_still_refused(generated):
 
 def test_the_cache_folder_keeps_itself_out_of_git(generated):
     assert (generated.root / ".briefing-cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+# --------------------------------------------------------------------------- what a site build reads
+
+
+def test_site_inputs_change_with_pages_config_and_tooltips_only(generated):
+    """The digest `briefing serve` compares before it skips a site build."""
+    root = generated.root
+    before = cache.site_inputs_digest(generated)
+    assert before is not None
+
+    # What the site does not read: seeds (only through pages), the manifest, dot files.
+    seed = generated.seeds / "actors" / "nato.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8") + "# a comment changes no page\n", encoding="utf-8")
+    (generated.docs / ".notes.md.swp").write_bytes(b"editor swap file")
+    (root / pipeline.write.MANIFEST).write_text("{}", encoding="utf-8")
+    assert cache.site_inputs_digest(generated) == before
+
+    # What it does read: each change gives a new digest.
+    digests = {before}
+    for path, extra in (
+        (generated.docs / "actors" / "nato.md", "\nA changed page.\n"),
+        (generated.docs / "notes.md", "# Notes\n"),  # a new hand-written page
+        (root / "includes" / "abbreviations.md", "*[XYZ]: A new tooltip\n"),
+        (generated.config, "\n# a comment in mkdocs.yml\n"),
+    ):
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(extra)
+        digest = cache.site_inputs_digest(generated)
+        assert digest not in digests, path
+        digests.add(digest)

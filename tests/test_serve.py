@@ -124,14 +124,36 @@ def test_edit_reaches_the_served_page(served):
 
 
 def test_one_rebuild_per_edit(served):
-    """The generator's own writes into docs/ must not trigger a second rebuild."""
-    before = served.stdout().count("site rebuilt")
+    """An edit and its revert build the site twice: the generator's own writes into docs/
+    trigger nothing, and a save seen as several file events builds once."""
+    def counts() -> tuple[int, int, int]:
+        log = served.stdout()
+        return log.count("generated:"), log.count("site rebuilt"), log.count("no page changed")
+
+    before = counts()
     with served.edited(ARTICLE, "author: Tom Balmforth", "author: T. Balmforth"):
         wait_for("the new byline", shows(served, ARTICLE_PAGE, "T. Balmforth"))
     wait_for("the byline back", lambda: "T. Balmforth" not in served.page(ARTICLE_PAGE)[1])
     time.sleep(2.0)  # room for a spurious rebuild to start and show
-    assert served.stdout().count("site rebuilt") - before == 2
-    assert served.stdout().count("generated:") == served.stdout().count("site rebuilt")
+    generated, rebuilt, skipped = (now - then for now, then in zip(counts(), before))
+    assert rebuilt == 2
+    assert generated == rebuilt + skipped  # each generation ends in a build or a reasoned skip
+
+
+def test_a_save_that_changes_no_page_skips_the_site_build(served):
+    """A YAML comment changes no page: the generator runs, MkDocs does not."""
+    log = served.stdout()
+    rebuilt, skipped = log.count("site rebuilt"), log.count("no page changed")
+    with served.edited(ARTICLE, "author: Tom Balmforth", "author: Tom Balmforth  # as in the byline"):
+        wait_for("the skipped build", lambda: served.stdout().count("no page changed") > skipped)
+    wait_for("the revert, skipped too", lambda: served.stdout().count("no page changed") > skipped + 1)
+    log = served.stdout()
+    assert log.count("site rebuilt") == rebuilt
+    lines = log.splitlines()
+    last = max(i for i, line in enumerate(lines) if "no page changed" in line)
+    assert ": 0 files written, 107 unchanged, 0 removed in " in lines[last - 1]  # the generator did run
+    status, html = served.page(ARTICLE_PAGE)
+    assert status == 200 and "Tom Balmforth" in html
 
 
 def line_of(path: Path, text: str) -> int:
