@@ -29,7 +29,6 @@ _PROTECTED = re.compile(
     # "[a](" followed by a megabyte without ")" must not backtrack quadratically.
     r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*(?:\([^()]*\)[^()]*)*\)"
     r"|`+[^`]*`+"  # inline code
-    r"|&[a-zA-Z]+;|&#[0-9]+;"  # entities produced by escaping
 )
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]*)>?((?:\s+\"[^\"]*\")?)\s*\)")
 # Prose may link out to the web or to an address, nowhere else: javascript:/data: links
@@ -103,7 +102,26 @@ class Target:
     title: str
 
 
-def _names_pattern(names: list[str]) -> re.Pattern[str]:
+# A name is a whole word: no letter, digit, "_" or "-" just before or after it.  In
+# sanitised prose (see prose_form) a name cannot start just after "&" either: every "&"
+# there begins an entity (&amp; or &lt;), and "amp" or "lt" inside one is no mention.
+_WHOLE_WORD = r"(?<![\w-])(?:{})(?![\w-])"
+_WHOLE_WORD_IN_PROSE = r"(?<![\w&-])(?:{})(?![\w-])"
+
+
+def prose_form(name: str) -> str:
+    """`name` as it reads in prose after sanitize(): the escapes that apply anywhere in a line.
+
+    "Bosnia & Herzegovina" reads "Bosnia &amp; Herzegovina" there, "Group [A]"
+    reads "Group \\[A\\]"; PageLinker matches these forms, so such names are
+    linked in prose as names without those characters are.
+    """
+    text = name.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+    text = text.replace("{", "\\{").replace("}", "\\}")
+    return re.sub(r"([\[\]])", r"\\\1", text)
+
+
+def _names_pattern(names: list[str], template: str = _WHOLE_WORD) -> re.Pattern[str]:
     """One expression matching any of `names` as a whole word, the longest first.
 
     The names are arranged as a trie ("Ivan|Ivanov|Iran" becomes
@@ -114,7 +132,7 @@ def _names_pattern(names: list[str]) -> re.Pattern[str]:
     exactly as the longest-first alternation did.  Pathological name sets
     (thousands of nested prefixes) fall back to that flat alternation.
     """
-    return compile_names(names, r"(?<![\w-])(?:{})(?![\w-])")
+    return compile_names(names, template)
 
 
 def compile_names(names: list[str], template: str) -> re.Pattern[str]:
@@ -158,13 +176,17 @@ def _trie_regex(node: dict) -> str:
 
 
 class Matcher:
-    """Every name of every target, compiled into one expression."""
+    """Every name of every target, compiled into one expression.
 
-    def __init__(self, names: Iterable[tuple[str, Target]]):
+    `in_prose`: match the names as they read in sanitised prose (prose_form),
+    for PageLinker; otherwise as written, for plain text.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, Target]], in_prose: bool = False):
         self.targets: dict[str, Target] = {}
         for name, target in names:
-            self.targets.setdefault(name, target)
-        self.pattern = _names_pattern(list(self.targets))
+            self.targets.setdefault(prose_form(name) if in_prose else name, target)
+        self.pattern = _names_pattern(list(self.targets), _WHOLE_WORD_IN_PROSE if in_prose else _WHOLE_WORD)
 
     def find(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """(start, end, target) of every name in `text` outside protected spans."""
@@ -195,7 +217,11 @@ def relative(from_page: str, to: str) -> str:
 
 
 class PageLinker:
-    """Links the first mention of each target per section of one page."""
+    """Links the first mention of each target per section of one page.
+
+    `matcher` matches names in their prose form (Matcher(..., in_prose=True)),
+    since the text is sanitised before it is searched.
+    """
 
     def __init__(self, matcher: Matcher, page: str, self_keys: Iterable[str] = ()):
         self.matcher = matcher
@@ -209,8 +235,9 @@ class PageLinker:
 
     def line(self, text: str, section: str) -> str:
         """Like prose(), folded onto one line (list items, table cells)."""
-        # Pipes are escaped so the text can sit in a table cell.
-        return self._link(sanitize(inline(text)).replace("|", "\\|"), section)
+        # Pipes are escaped so the text can sit in a table cell (after linking, so that a
+        # name with a pipe still reads as its prose form; links add no pipes).
+        return self._link(sanitize(inline(text)), section).replace("|", "\\|")
 
     def _link(self, text: str, section: str) -> str:
         seen = self.seen.setdefault(section, set())
@@ -249,7 +276,7 @@ def sentences_naming(matcher: Matcher, text: str) -> Iterator[tuple[Target, str]
 def names_per_sentence(matcher: Matcher, text: str) -> list[tuple[int, list[Target]]]:
     """(index in sentences(text), the targets it names) for each sentence naming any."""
     flat = inline(text)
-    found = None if "[" in flat or "`" in flat or "&" in flat else _names_by_sentence(matcher, flat)
+    found = None if "[" in flat or "`" in flat else _names_by_sentence(matcher, flat)
     if found is None:
         found = [{t.key: t for _, _, t in matcher.find(s)} for s in _SENTENCE_END.split(flat)]
     return [(index, list(named.values())) for index, named in enumerate(found) if named]
@@ -286,12 +313,12 @@ def term_target(term) -> Target:
     return Target(f"term:{term.id}", term.page, term.term)
 
 
-def briefing_matcher(briefing) -> Matcher:
-    """A matcher for every actor name and alias and every glossary term form."""
+def briefing_matcher(briefing, in_prose: bool = False) -> Matcher:
+    """A matcher for every actor name and alias and every glossary term form (see Matcher)."""
     names: list[tuple[str, Target]] = []
     for actor in briefing.actors:
         names += [(name, actor_target(actor)) for name in actor.names]
     for term in briefing.terms:
         forms = [term.term, *term.aliases] + ([term.expansion] if term.expansion else [])
         names += [(form, term_target(term)) for form in forms]
-    return Matcher(names)
+    return Matcher(names, in_prose)

@@ -56,7 +56,7 @@ class Renderer:
     def __init__(self, briefing: Briefing, templates: Path):
         self.briefing = briefing
         self.env = environment(templates)
-        self.matcher = link.briefing_matcher(briefing)
+        self.matcher = link.briefing_matcher(briefing, in_prose=True)
         self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > STANCES_PAGE_LIMIT
 
     def _render(
