@@ -372,6 +372,11 @@ class _Checker:
         if value not in _TRUE | _FALSE:
             self.fail(path, f"expected true or false, got {_type_name(value)}")
 
+    def k_count(self, kind: schema.Kind, value: Any, path: Path_) -> None:
+        if not (isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value) and int(value) <= schema.COUNT_MAX):
+            number = isinstance(value, str) and re.fullmatch(r"-?[0-9]+(?:\.[0-9]*)?", value)
+            self.fail(path, f"expected a whole number from 1 to {schema.COUNT_MAX:,}, got {value if number else _type_name(value)}")
+
     def k_enum(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         text = self.text_value(value, path)
         if text is not None and text not in kind.values:

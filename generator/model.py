@@ -235,6 +235,9 @@ class Briefing:
     articles: list[Article]
     actors: list[Actor]
     terms: list[Term]
+    # Past these many events / stances, the timeline / stance matrix is split (schema.SPLIT_AFTER).
+    split_timeline_after: int = schema.SPLIT_AFTER
+    split_stances_after: int = schema.SPLIT_AFTER
 
     def actors_by_type(self) -> list[tuple[str, list[Actor]]]:
         """Actors grouped by type, in the schema's order of types."""
@@ -437,6 +440,8 @@ def build(files: list[SeedFile]) -> Briefing:
         articles=sorted(articles.values(), key=lambda a: (a.date.sort_key, a.id), reverse=True),
         actors=sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id)),
         terms=sorted(terms.values(), key=lambda t: (t.term.casefold(), t.id)),
+        split_timeline_after=int(settings.get("split_timeline_after") or schema.SPLIT_AFTER),
+        split_stances_after=int(settings.get("split_stances_after") or schema.SPLIT_AFTER),
     )
 
 

@@ -57,7 +57,7 @@ class Renderer:
         self.briefing = briefing
         self.env = environment(templates)
         self.matcher = link.briefing_matcher(briefing, in_prose=True)
-        self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > STANCES_PAGE_LIMIT
+        self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > briefing.split_stances_after
 
     def _render(
         self, template: str, page: str, source: str, self_keys: Iterable[str] = (),
@@ -118,16 +118,6 @@ class Renderer:
         return f"stances/{issue.id}.md" if self.stances_split else f"stances.md#{issue.id}"
 
 
-# Past this many stances in all, each issue's stances get a page of their own and
-# stances.md becomes an overview (the same reasons as the timeline's).
-STANCES_PAGE_LIMIT = 1000
-
-# Past this many events the timeline is a list of years with a page each: at 10,000
-# articles one page would hold 40,000 rows (16 MB), more than a browser shows
-# comfortably and more than Zensical's search index accepts for one page.
-TIMELINE_PAGE_LIMIT = 1000
-
-
 def timeline_page(year: int | None) -> str:
     """The page of one year of the timeline, or the timeline itself."""
     return "timeline.md" if year is None else f"timeline/{year}.md"
@@ -135,7 +125,7 @@ def timeline_page(year: int | None) -> str:
 
 def timeline_jobs(renderer: Renderer, events: list[Event]) -> list[tuple[str, Any, tuple]]:
     """The timeline's pages: one, or an overview and a page per year when there are too many events."""
-    if len(events) <= TIMELINE_PAGE_LIMIT:
+    if len(events) <= renderer.briefing.split_timeline_after:
         return [("timeline.md", renderer.timeline, (events, []))]
     by_year: dict[int, list[Event]] = {}
     for event in events:  # already in date order

@@ -34,8 +34,8 @@ DATE_PATTERN = rf"^{PARTIAL_DATE}(?:/{PARTIAL_DATE})?$"
 class Kind:
     """What a field holds.
 
-    `name` is one of: text, prose, url, bool, enum, date, datestring, ref,
-    tag, list, object.  `ref` names the registry an id must exist in (actor, term,
+    `name` is one of: text, prose, url, bool, count, enum, date, datestring,
+    ref, tag, list, object (count: a whole number, 1 or more).  `ref` names the registry an id must exist in (actor, term,
     article, issue); `values` lists an enum's allowed values; `item` is the
     kind of a list's items; `shape` is an object's shape.
     """
@@ -77,6 +77,7 @@ TEXT = Kind("text")
 PROSE = Kind("prose")
 URL = Kind("url")
 BOOL = Kind("bool")
+COUNT = Kind("count")
 DATE = Kind("date")            # a date string, or a DATE_DETAIL mapping
 DATE_STRING = Kind("datestring")  # a date string only
 TAG = Kind("tag")
@@ -215,12 +216,23 @@ ISSUE = Shape("issue", "A policy question stances are taken on.", (
     Field("description", PROSE, "What is at stake, in our words."),
 ))
 
+# Past this many events (stances) in all, the timeline (the stance matrix) is an overview
+# with a page per year (per issue), unless briefing.yaml says otherwise: at 10,000
+# articles one page would hold 40,000 rows (16 MB), more than a browser shows comfortably
+# and more than Zensical's search index accepts for one page.
+SPLIT_AFTER = 1000
+COUNT_MAX = 10**9  # more would never split; keeps the number a plain integer everywhere
+
 BRIEFING = Shape("briefing", "Site-level settings for the whole briefing.", (
     Field("title", TEXT, "The briefing's title.", True),
     Field("scope", PROSE, "What the briefing covers, in a paragraph.", True),
     Field("key_judgements", list_of(PROSE), "The briefing's main conclusions.", True),
     Field("key_actors", list_of(ref("actor")), "Actors featured on the home page."),
     Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix."),
+    Field("split_timeline_after", COUNT,
+          f"Past this many events the timeline lists the years, each with a page (default {SPLIT_AFTER})."),
+    Field("split_stances_after", COUNT,
+          f"Past this many stances the stance matrix lists the issues, each with a page (default {SPLIT_AFTER})."),
 ))
 
 # The longest text value a seed file may hold (the longest real one is about 1,400
@@ -241,6 +253,8 @@ def _kind_schema(kind: Kind) -> dict[str, Any]:
         return {"type": "string", "pattern": "^https?://"}
     if kind.name == "bool":
         return {"type": "boolean"}
+    if kind.name == "count":
+        return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
     if kind.name == "enum":
         return {"enum": list(kind.values)}
     if kind.name in ("ref", "tag"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, serve_folder
-from generator import pipeline, render
+from generator import pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -38,7 +38,7 @@ def large(tmp_path_factory) -> pipeline.Project:
 def test_the_timeline_is_split_by_year_past_the_limit(large):
     briefing = pipeline.load_briefing(large)
     events = briefing.events()
-    assert len(events) > render.TIMELINE_PAGE_LIMIT
+    assert len(events) > briefing.split_timeline_after == 1000  # the default
     overview = (large.docs / "timeline.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| \[(\d{4})\]\(timeline/\1\.md\) \| (\d+) \|$", overview, re.M))
     years = sorted({e.date.year for e in events})
@@ -53,10 +53,11 @@ def test_the_timeline_is_split_by_year_past_the_limit(large):
     assert sorted(p.stem for p in (large.docs / "timeline").glob("*.md")) == [str(y) for y in years]
 
 
-def test_year_pages_go_when_the_timeline_fits_one_page_again(large, monkeypatch, tmp_path):
+def test_year_pages_go_when_the_timeline_fits_one_page_again(large, tmp_path):
     project = pipeline.Project(tmp_path / "copy")
     shutil.copytree(large.root, project.root, ignore=shutil.ignore_patterns("site", ".briefing-cache"))
-    monkeypatch.setattr(render, "TIMELINE_PAGE_LIMIT", 10**6)
+    settings = project.seeds / "briefing.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "split_timeline_after: 1000000\n", encoding="utf-8")
     report = pipeline.generate(project)
     assert not (project.docs / "timeline").exists()
     assert len([p for p in report.removed if p.startswith("docs/timeline/")]) > 10
@@ -97,7 +98,7 @@ def test_the_stances_are_split_by_issue_past_the_limit(large):
     briefing = pipeline.load_briefing(large)
     issues = [i for i in briefing.issues if i.stances]
     total = sum(len(i.stances) for i in issues)
-    assert total > render.STANCES_PAGE_LIMIT
+    assert total > briefing.split_stances_after == 1000  # the default
     overview = (large.docs / "stances.md").read_text(encoding="utf-8")
     assert f"{total:,} stances, too many for one page" in overview
     assert not STANCE_ROW.search(overview)
@@ -141,3 +142,18 @@ def test_the_glossary_lists_the_newest_fifty_articles_of_a_term(large):
     newest = sorted(term.articles, key=lambda a: (tuple(-x for x in a.date.sort_key), a.id))[:50]
     assert listed == [a.id for a in newest]
     assert used_in.endswith(f" · …and {len(term.articles) - 50} earlier articles")
+
+
+def test_briefing_yaml_sets_where_the_pages_split(mini):
+    """Any briefing can ask for the split: here the small one, after one event and one stance."""
+    settings = mini.seeds / "briefing.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "split_timeline_after: 1\nsplit_stances_after: 1\n",
+                        encoding="utf-8")
+    pipeline.generate(mini)
+    briefing = pipeline.load_briefing(mini)
+    years = sorted({e.date.year for e in briefing.events()})
+    issues = sorted(i.id for i in briefing.issues if i.stances)
+    assert len(years) > 1 and len(issues) > 1
+    assert sorted(p.stem for p in (mini.docs / "timeline").glob("*.md")) == [str(y) for y in years]
+    assert sorted(p.stem for p in (mini.docs / "stances").glob("*.md")) == issues
+    pipeline.build_site(mini)  # strict, every link checked

@@ -78,6 +78,8 @@ def kind_values(kind: schema.Kind, ids: dict[str, list[str]]) -> st.SearchStrate
         return st.text("abcxyz019-._~%/?=&#*_!$'()+,;@", max_size=20).map(lambda path: "https://example.org/" + path)
     if kind.name == "bool":
         return st.booleans()
+    if kind.name == "count":  # small ones split the timeline and the stances even here
+        return st.one_of(st.integers(1, 3), st.integers(1, schema.COUNT_MAX))
     if kind.name == "enum":
         return st.sampled_from(kind.values)
     if kind.name == "tag":

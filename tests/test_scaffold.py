@@ -129,6 +129,31 @@ def test_json_schema_and_loader_refuse_the_same_mistakes(tmp_path, text, schema_
     assert [str(p) for p in problems] == [loader_error]
 
 
+SETTINGS = "title: T\nscope: S\nkey_judgements: [K]\n"
+BAD_SETTINGS = [
+    (SETTINGS + "split_timeline_after: 0\n",
+     "split_timeline_after: 0 is less than the minimum of 1",
+     "seeds/briefing.yaml:4:23: error: split_timeline_after: expected a whole number from 1 to 1,000,000,000, got 0"),
+    (SETTINGS + "split_stances_after: 2.5\n",
+     "split_stances_after: 2.5 is not of type 'integer'",
+     "seeds/briefing.yaml:4:22: error: split_stances_after: expected a whole number from 1 to 1,000,000,000, got 2.5"),
+    (SETTINGS + "split_stances_after: 1000000001\n",
+     "split_stances_after: 1000000001 is greater than the maximum of 1000000000",
+     "seeds/briefing.yaml:4:22: error: split_stances_after: expected a whole number from 1 to 1,000,000,000, "
+     "got 1000000001"),
+]
+
+
+@pytest.mark.parametrize("text, schema_error, loader_error", BAD_SETTINGS)
+def test_json_schema_and_loader_refuse_the_same_bad_settings(tmp_path, text, schema_error, loader_error):
+    assert schema_errors("briefing", text) == [schema_error]
+    path = tmp_path / "seeds" / "briefing.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    _, problems = load.load_file("briefing", path, "seeds/briefing.yaml")
+    assert [str(p) for p in problems] == [loader_error]
+
+
 # --------------------------------------------------------------------------- briefing new
 
 
