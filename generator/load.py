@@ -28,6 +28,11 @@ from .dates import parse_date
 
 # libyaml's C parser when present (much faster); the pure-Python one otherwise.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml 0.2.6 and later stop at a nesting depth of their own, reading far ahead
+# of the events we get, with their own wording.  A file that trips it is read
+# again with the pure-Python parser, which streams, so our depth limit (far
+# lower) speaks the same message on every libyaml.
+_LIBYAML_DEPTH_PROBLEM = "maximum nesting depth"
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -165,11 +170,11 @@ class _Composer:
     def _mark(self, event: Any) -> tuple[int, int]:
         return _mark(event) if self.newlines is None else line_col(self.newlines, event.start_mark.index)
 
-    def compose(self, text: str) -> Any:
+    def compose(self, text: str, loader: type) -> Any:
         self.newlines = newline_offsets(text)
         # Each stack entry: [container, path, pending key or None, key mark]
         stack: list[list[Any]] = []
-        for event in yaml.parse(text, Loader=_YAML_LOADER):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
             if isinstance(event, yaml.DocumentStartEvent):
@@ -264,7 +269,7 @@ def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnosti
         return None, {}, {}, [Diagnostic(display, bad[0], bad[1], "", bad[2])]
     composer = _Composer()
     try:
-        value = composer.compose(text)
+        value = _compose(composer, text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -282,6 +287,17 @@ def read_yaml(raw: bytes, display: str) -> tuple[Any, dict, dict, list[Diagnosti
         return None, {}, {}, [Diagnostic(display, line, col, "", f"invalid YAML: {_yaml_problem(exc, text, composer.newlines)}")]
     problems = [Diagnostic(display, ln, col, field_path(p), msg) for ln, col, p, msg in composer.problems]
     return value, composer.marks, composer.key_marks, problems
+
+
+def _compose(composer: _Composer, text: str) -> Any:
+    """Compose with libyaml; again with the Python parser if libyaml's depth limit stopped it."""
+    try:
+        return composer.compose(text, _YAML_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        if _LIBYAML_DEPTH_PROBLEM not in (exc.problem or "") or _YAML_LOADER is yaml.SafeLoader:
+            raise
+    composer.__init__()  # forget what the first attempt composed
+    return composer.compose(text, yaml.SafeLoader)
 
 
 def _too_big(display: str, size: int) -> Diagnostic:
