@@ -1,10 +1,44 @@
 #!/usr/bin/env bash
-# Install the project and its test tools. Safe to run again.
+# Make the project's virtual environment (.venv/) and install the project into it,
+# every package at the version pinned in constraints.txt.  Safe to run again.
+#
+#   bash scripts/setup.sh          what `briefing build` needs
+#   bash scripts/setup.sh --test   and the test tools, with Debian's chromium for the browser tests
+#
+# BRIEFING_VENV=DIR puts the environment elsewhere.  Debian and Ubuntu mark their
+# Python "externally managed" (PEP 668), so nothing is installed outside the venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
-  # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+venv="${BRIEFING_VENV:-.venv}"
+extras=""
+if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+
+# apt-get needs root: sudo when we are not root.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+apt_install() {
+  echo "setup: installing Debian packages: $*" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# A venv that lacks its python (half made, or made by another Python) is made again.
+if [ ! -x "$venv/bin/python" ]; then
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian and Ubuntu ship venv's pip bootstrap apart, as python3-venv.
+    rm -rf "$venv"
+    apt_install python3-venv
+    python3 -m venv "$venv"
+  fi
 fi
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
+  # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+  apt_install chromium
+fi
+
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  --constraint constraints.txt --editable ".$extras"
+echo "setup: ready in $venv/ ($("$venv/bin/python" --version))" >&2
