@@ -15,7 +15,14 @@ if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
 
 # apt-get needs root: sudo when we are not root.
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "setup: error: installing Debian packages needs root, and sudo is not installed: run '$*' as root" >&2
+    exit 1
+  fi
 }
 apt_install() {
   echo "setup: installing Debian packages: $*" >&2
