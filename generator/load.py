@@ -427,6 +427,18 @@ def valid_id(text: str) -> bool:
 
 ID_RULE = "use lowercase letters, digits and single hyphens (e.g. viktor-ivanov)"
 
+# Device names Windows will not create a file under, whatever the case or extension
+# ("con.md", "NUL.yaml", "com1"): a checkout holding one fails there.  Windows also
+# drops trailing dots and spaces, so "con." and "con " are the same name.
+_WINDOWS_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])", re.I)
+WINDOWS_RULE = "CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are device names on Windows, where such a file cannot be checked out"
+
+
+def windows_reserved(name: str) -> bool:
+    """True when Windows reserves `name` (a file name or id) for a device: con, Aux.txt, com1 …"""
+    stem = name.rstrip(". ").split(".")[0].rstrip(" ")
+    return bool(_WINDOWS_DEVICE.fullmatch(stem))
+
 
 def _type_name(value: Any) -> str:
     if value is None:
@@ -511,6 +523,8 @@ def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, lis
     problems += check_file(seed, schema.SEED_SHAPES[kind])
     if kind != "briefing" and not valid_id(seed.id):
         problems.insert(0, Diagnostic(display, 1, 1, "", f"file name '{path.name}' is not a valid id: {ID_RULE}"))
+    elif kind != "briefing" and windows_reserved(seed.id):
+        problems.insert(0, Diagnostic(display, 1, 1, "", f"file name '{path.name}' is reserved: {WINDOWS_RULE}"))
     return (None if problems else seed), problems
 
 
