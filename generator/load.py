@@ -17,13 +17,14 @@ import bisect
 import difflib
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
-from . import parallel, schema
+from . import link, parallel, schema
 from .dates import parse_date
 
 # libyaml's C parser when present (much faster); the pure-Python one otherwise.
@@ -363,10 +364,9 @@ class _Checker:
 
     def k_url(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         text = self.text_value(value, path)
-        # | and ` would end the link (and a table cell) in the Markdown: they must be %-encoded.
-        if text is not None and not re.fullmatch(r"https?://[^\s<>\"|`]+", text):
-            hint = " (write | as %7C and ` as %60)" if re.search(r"[|`]", text) else ""
-            self.fail(path, f"'{text}' is not an http(s) URL{hint}")
+        problem = url_problem(text) if text is not None else None
+        if problem is not None:
+            self.fail(path, f"'{text}' is not an http(s) URL{problem}")
 
     def k_bool(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         if value not in _TRUE | _FALSE:
@@ -418,6 +418,44 @@ class _Checker:
     def k_object(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         assert kind.shape is not None
         self.shape(kind.shape, value, path)
+
+
+# ASCII characters RFC 3986 never allows in a URL unencoded.  Each could also be read
+# as Markdown or HTML where the URL is shown: | ends a table cell, ` starts code, < and >
+# end an autolink, \ escapes, " ends an attribute.
+_URL_FORBIDDEN = '"<>\\^`{|}'
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not an absolute http(s) URL that shows as exactly itself, or None.
+
+    The result completes "'…' is not an http(s) URL".  A URL passes when it is
+    http:// or https:// with a host, and holds no white space, control or
+    invisible character, no character RFC 3986 forbids, no [ or ] outside an
+    IPv6 host (in the path they would start a Markdown link inside the link)
+    and nothing an HTML page would read as a character reference.
+    """
+    if not url.startswith(("http://", "https://")):  # javascript:, data:, relative …
+        return ""
+    for char in url:
+        if not char.isprintable() or char.isspace():
+            return f": it contains {'a space' if char == ' ' else f'the character U+{ord(char):04X}'} (write it %-encoded)"
+        if char in _URL_FORBIDDEN:
+            return f": it contains {char} (write it as %{ord(char):02X})"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f": malformed host or port ({exc})"
+    if not parts.hostname:
+        return ": it has no host name"
+    after_host = url[len(parts.scheme) + len("://") + len(parts.netloc):]
+    if "[" in after_host or "]" in after_host:
+        return ": [ and ] belong only around an IPv6 host (write them as %5B and %5D)"
+    reference = link.CHARACTER_REFERENCE.search(url)
+    if reference:
+        return f": '{reference.group()}' would be read as an HTML character reference (write & as %26, or the character itself)"
+    return None
 
 
 def valid_id(text: str) -> bool:

@@ -39,6 +39,7 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # templates do not change during a run: no stat() per page
     )
     env.filters["text"] = lambda value: _text(str(value))
+    env.filters["autolink"] = link.autolink  # every web address shown, as one link to exactly it
     env.filters["leaning"] = LEANING_LABELS.__getitem__
     env.filters["plural"] = lambda word: word if word.endswith("s") else word + "s"
     return env
