@@ -58,6 +58,42 @@ def escape_text(text: str) -> str:
     return re.sub(r"^(\s*)([-+])", r"\1\\\2", text)
 
 
+# What Python-Markdown keeps as an HTML character reference: "&amp;" reaches the browser as "&".
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.I)
+# In an autolink <…>, ASCII that Markdown or HTML would read rather than show: the
+# autolink's end, code, a table cell's end, escapes, an attribute's quote.
+_AUTOLINK_SPECIALS = frozenset(' <>`|\\"{}^')
+# "scheme://host" (with user and port): up to where the path, query or fragment starts.
+_AUTHORITY = re.compile(r"[^:/?#]*://[^/?#]*")
+
+
+def autolink(url: str) -> str:
+    """An http(s) URL as a Markdown autolink that makes exactly one link, to exactly `url`.
+
+    The loader refuses URLs holding anything Markdown would read here
+    (load.url_problem), so a checked URL comes out unchanged; this is the
+    second line of defence: whatever is left is %-encoded, so the link can
+    neither end early nor hold another.  [ and ] are encoded after the host
+    (before it they enclose an IPv6 address); ( and ) stay, as nothing in an
+    autolink reads them once no [ is left to open a link.
+    """
+    authority = _AUTHORITY.match(url)
+    path_start = authority.end() if authority else 0
+    out = []
+    for index, char in enumerate(url):
+        if (
+            char in _AUTOLINK_SPECIALS
+            or char.isspace()
+            or not char.isprintable()
+            or (char in "[]" and index >= path_start)
+            or (char == "&" and CHARACTER_REFERENCE.match(url, index))
+        ):
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
+        else:
+            out.append(char)
+    return "<" + "".join(out) + ">"
+
+
 def inline(text: str) -> str:
     """Fold line breaks so the text stays within one list item or table cell."""
     return " ".join(text.split())

@@ -17,13 +17,14 @@ import bisect
 import difflib
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
-from . import parallel, schema
+from . import link, parallel, schema
 from .dates import parse_date
 
 # libyaml's C parser when present (much faster); the pure-Python one otherwise.
@@ -379,10 +380,9 @@ class _Checker:
 
     def k_url(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         text = self.text_value(value, path)
-        # | and ` would end the link (and a table cell) in the Markdown: they must be %-encoded.
-        if text is not None and not re.fullmatch(r"https?://[^\s<>\"|`]+", text):
-            hint = " (write | as %7C and ` as %60)" if re.search(r"[|`]", text) else ""
-            self.fail(path, f"'{text}' is not an http(s) URL{hint}")
+        problem = url_problem(text) if text is not None else None
+        if problem is not None:
+            self.fail(path, f"'{text}' is not an http(s) URL{problem}")
 
     def k_bool(self, kind: schema.Kind, value: Any, path: Path_) -> None:
         if value not in _TRUE | _FALSE:
@@ -436,12 +436,62 @@ class _Checker:
         self.shape(kind.shape, value, path)
 
 
+# ASCII characters RFC 3986 never allows in a URL unencoded.  Each could also be read
+# as Markdown or HTML where the URL is shown: | ends a table cell, ` starts code, < and >
+# end an autolink, \ escapes, " ends an attribute.
+_URL_FORBIDDEN = '"<>\\^`{|}'
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not an absolute http(s) URL that shows as exactly itself, or None.
+
+    The result completes "'…' is not an http(s) URL".  A URL passes when it is
+    http:// or https:// with a host, and holds no white space, control or
+    invisible character, no character RFC 3986 forbids, no [ or ] outside an
+    IPv6 host (in the path they would start a Markdown link inside the link)
+    and nothing an HTML page would read as a character reference.
+    """
+    if not url.startswith(("http://", "https://")):  # javascript:, data:, relative …
+        return ""
+    for char in url:
+        if not char.isprintable() or char.isspace():
+            return f": it contains {'a space' if char == ' ' else f'the character U+{ord(char):04X}'} (write it %-encoded)"
+        if char in _URL_FORBIDDEN:
+            return f": it contains {char} (write it as %{ord(char):02X})"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f": malformed host or port ({exc})"
+    if not parts.hostname:
+        return ": it has no host name"
+    after_host = url[len(parts.scheme) + len("://") + len(parts.netloc):]
+    if "[" in after_host or "]" in after_host:
+        return ": [ and ] belong only around an IPv6 host (write them as %5B and %5D)"
+    reference = link.CHARACTER_REFERENCE.search(url)
+    if reference:
+        return f": '{reference.group()}' would be read as an HTML character reference (write & as %26, or the character itself)"
+    return None
+
+
 def valid_id(text: str) -> bool:
     """True for ids that are safe as file names and URLs."""
     return bool(schema.ID_RE.match(text)) and len(text) <= schema.ID_MAX_LENGTH
 
 
 ID_RULE = "use lowercase letters, digits and single hyphens (e.g. viktor-ivanov)"
+
+# Device names Windows will not create a file under, whatever the case or extension
+# ("con.md", "NUL.yaml", "com1"): a checkout holding one fails there.  Windows also
+# drops trailing dots and spaces, so "con." and "con " are the same name.
+_WINDOWS_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])", re.I)
+WINDOWS_RULE = "CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are device names on Windows, where such a file cannot be checked out"
+
+
+def windows_reserved(name: str) -> bool:
+    """True when Windows reserves `name` (a file name or id) for a device: con, Aux.txt, com1 …"""
+    stem = name.rstrip(". ").split(".")[0].rstrip(" ")
+    return bool(_WINDOWS_DEVICE.fullmatch(stem))
 
 
 def _type_name(value: Any) -> str:
@@ -527,6 +577,8 @@ def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, lis
     problems += check_file(seed, schema.SEED_SHAPES[kind])
     if kind != "briefing" and not valid_id(seed.id):
         problems.insert(0, Diagnostic(display, 1, 1, "", f"file name '{path.name}' is not a valid id: {ID_RULE}"))
+    elif kind != "briefing" and windows_reserved(seed.id):
+        problems.insert(0, Diagnostic(display, 1, 1, "", f"file name '{path.name}' is reserved: {WINDOWS_RULE}"))
     return (None if problems else seed), problems
 
 

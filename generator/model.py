@@ -12,14 +12,16 @@ read.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from . import link, parallel, schema
 from .dates import PartialDate, parse_date
-from .load import CheckFailed, Diagnostic, Path_, SeedFile, closest
+from .load import WINDOWS_RULE, CheckFailed, Diagnostic, Path_, SeedFile, closest, windows_reserved
 
 
 @dataclass(eq=False)
@@ -342,24 +344,44 @@ def check_references(files: list[SeedFile]) -> list[Diagnostic]:
 
 
 def check_names(files: list[SeedFile]) -> list[Diagnostic]:
-    """No name or alias may stand for two things (case-insensitively).
+    """No name or alias may stand for two things (compared as name_key() does).
 
     A term may share its name with the actor it declares as `actor:`: that is
     how a term such as CSTO points at the organisation's page.
     """
-    owners: dict[str, tuple[SeedFile, str, Path_]] = {}
+    owners: dict[str, tuple[SeedFile, str, str, Path_]] = {}
     problems = []
     for seed, owner, name, path in _all_names(files):
-        key = " ".join(name.casefold().split())
+        key = name_key(name)
         if key not in owners:
-            owners[key] = (seed, owner, path)
+            owners[key] = (seed, owner, name, path)
             continue
-        first_seed, first_owner, first_path = owners[key]
+        first_seed, first_owner, first_name, first_path = owners[key]
         if first_owner == owner or _term_names_its_actor(seed, first_owner) or _term_names_its_actor(first_seed, owner):
             continue
         line, _ = first_seed.where(first_path)
-        problems.append(seed.error(path, f"'{name}' is already a name of {first_owner} ({first_seed.path}:{line})"))
+        # Names that differ in their characters but not to the eye: say so, or the message looks wrong.
+        lookalike = "; the two differ only in Unicode characters that look alike" if _plain_key(name) != _plain_key(first_name) else ""
+        problems.append(seed.error(path, f"'{name}' is already a name of {first_owner} ({first_seed.path}:{line}{lookalike})"))
     return problems
+
+
+def name_key(name: str) -> str:
+    """What two names must not share: the name in NFKC form, case-folded, white space collapsed.
+
+    NFKC rather than NFC: besides composed and decomposed accents ("Café" typed
+    two ways), it also equates compatibility forms that render alike, such as
+    fullwidth letters ("ＮＡＴＯ"), ligatures ("ﬁ") and superscript digits; no two
+    real names differ only in those.  Normalising again after case folding
+    follows Unicode's compatibility caseless match (folding can undo normalisation).
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def _plain_key(name: str) -> str:
+    """The comparison before Unicode normalisation: case-folded, white space collapsed."""
+    return " ".join(name.casefold().split())
 
 
 def _all_names(files: list[SeedFile]) -> Iterator[tuple[SeedFile, str, str, Path_]]:
@@ -376,6 +398,56 @@ def _all_names(files: list[SeedFile]) -> Iterator[tuple[SeedFile, str, str, Path
 
 def _term_names_its_actor(seed: SeedFile, other_owner: str) -> bool:
     return seed.kind == "term" and other_owner == f"actor '{seed.data.get('actor')}'"
+
+
+def check_page_ids(files: list[SeedFile]) -> list[Diagnostic]:
+    """No id may give a page that MkDocs builds where a fixed page goes.
+
+    An actor `index` would overwrite docs/actors/index.md, and an issue `index`
+    (docs/stances/index.md once stances are split) is built to the same
+    stances/index.html as stances.md.  Issue ids, which name a page but no
+    file, are also held to the Windows device-name rule that the loader
+    applies to file names.
+    """
+    from .render import fixed_pages  # here, not at the top: render imports this module
+
+    fixed = {built_as(page): page for page in fixed_pages()}
+    problems = []
+    for seed in files:
+        if seed.kind in ("article", "actor"):
+            page = f"{_PAGE_FOLDERS[seed.kind]}/{seed.id}.md"
+            clash = fixed.get(built_as(page))
+            if clash:
+                name = posixpath.basename(seed.path)
+                problems.append(Diagnostic(seed.path, 1, 1, "", f"file name '{name}' is reserved: {_taken(page, clash)}"))
+        elif seed.kind == "briefing":
+            for index, issue in enumerate(seed.data.get("issues") or []):
+                page = f"stances/{issue['id']}.md"  # when stances are split (Renderer.issue_page)
+                clash = fixed.get(built_as(page))
+                if clash:
+                    problems.append(seed.error(("issues", index, "id"), f"'{issue['id']}' is reserved: {_taken(page, clash)}"))
+                elif windows_reserved(issue["id"]):
+                    problems.append(seed.error(("issues", index, "id"), f"'{issue['id']}' is reserved: {WINDOWS_RULE}"))
+    return problems
+
+
+# Where the pages of seed files go (Article.page, Actor.page); terms share glossary.md.
+_PAGE_FOLDERS = {"article": "articles", "actor": "actors"}
+
+
+def built_as(page: str) -> str:
+    """Where MkDocs (with directory URLs) builds a page: 'actors/x.md' -> 'actors/x/', 'stances/index.md' -> 'stances/'."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _taken(page: str, fixed: str) -> str:
+    """Why `page` cannot be: it is, or is built to the same place as, the fixed page `fixed`."""
+    if page == fixed:
+        return f"its page would replace the generated page docs/{fixed}"
+    return f"its page docs/{page} would be built to the same place as the generated page docs/{fixed}"
 
 
 def check_issue_ids(files: list[SeedFile]) -> list[Diagnostic]:
@@ -413,7 +485,7 @@ def to_date(value: Any) -> PartialDate | None:
 
 def build(files: list[SeedFile]) -> Briefing:
     """Check cross-file rules and resolve every reference; raise CheckFailed on errors."""
-    problems = check_references(files) + check_names(files) + check_issue_ids(files)
+    problems = check_references(files) + check_names(files) + check_issue_ids(files) + check_page_ids(files)
     if problems:
         raise CheckFailed(problems)
     by_kind: dict[str, list[SeedFile]] = {"briefing": [], "article": [], "actor": [], "term": []}

@@ -39,6 +39,7 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # templates do not change during a run: no stat() per page
     )
     env.filters["text"] = lambda value: _text(str(value))
+    env.filters["autolink"] = link.autolink  # every web address shown, as one link to exactly it
     env.filters["leaning"] = LEANING_LABELS.__getitem__
     env.filters["plural"] = lambda word: word if word.endswith("s") else word + "s"
     return env
@@ -118,6 +119,22 @@ class Renderer:
         return f"stances/{issue.id}.md" if self.stances_split else f"stances.md#{issue.id}"
 
 
+# The pages every briefing has, whatever its seeds, and the Renderer method that writes
+# each; the timeline, which may be split, comes from timeline_jobs.
+FIXED_PAGES = {
+    "index.md": "home",
+    "articles/index.md": "articles_index",
+    "actors/index.md": "actors_index",
+    "glossary.md": "glossary",
+    "stances.md": "stances",
+}
+
+
+def fixed_pages() -> list[str]:
+    """Every page whose path comes from no seed: no id's page may be built to the same place."""
+    return [*FIXED_PAGES, timeline_page(None)]
+
+
 def timeline_page(year: int | None) -> str:
     """The page of one year of the timeline, or the timeline itself."""
     return "timeline.md" if year is None else f"timeline/{year}.md"
@@ -178,13 +195,7 @@ def render_pages(briefing: Briefing, templates: Path, encode: bool = False) -> d
     never held as str at once.
     """
     renderer = Renderer(briefing, templates)
-    jobs: list[tuple[str, Any, tuple]] = [
-        ("index.md", renderer.home, ()),
-        ("articles/index.md", renderer.articles_index, ()),
-        ("actors/index.md", renderer.actors_index, ()),
-        ("glossary.md", renderer.glossary, ()),
-        ("stances.md", renderer.stances, ()),
-    ]
+    jobs: list[tuple[str, Any, tuple]] = [(page, getattr(renderer, method), ()) for page, method in FIXED_PAGES.items()]
     if renderer.stances_split:
         jobs += [(renderer.issue_page(i), renderer.stances, (i,)) for i in briefing.issues if i.stances]
     jobs += timeline_jobs(renderer, briefing.events())
