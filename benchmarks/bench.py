@@ -16,7 +16,10 @@ Steps, all in one temporary folder (removed at the end unless --keep):
    paths and a nav of the top pages only, no Markdown extensions: pages of
    eight 60-word paragraphs (as GUIDE.md measured), then pages of plain
    prose as long as each generated page;
-6. time the linker alone on one text, with 50 names and with 5,000 names.
+6. time the linker alone on one text, with 50 names and with 5,000 names;
+7. check, then generate, a briefing of one article naming C actors and one
+   naming 2C (--cast C, default 2,000), each in a fresh process: the time
+   should double, not quadruple (issue 12, item 10).
 
 The last line printed is `key=value` pairs, for scripts and CI:
 articles, generate_s, files_written, peak_rss_mb, noop_regenerate_s,
@@ -24,7 +27,9 @@ noop_files_written, mkdocs_build_s, plain_mkdocs_build_s, ratio (=
 (generate_s + mkdocs_build_s) / plain_mkdocs_build_s), linker_50_names_s,
 linker_5000_names_s, linker_ratio; then generate_cpu_s,
 plain_same_volume_build_s, ratio_same_volume, the corpus counts (actors,
-terms, pages, docs_mb) and load_avg_end.  Nothing is asserted here: the
+terms, pages, docs_mb); cast_actors, check_cast_s, check_double_cast_s,
+check_cast_ratio, generate_cast_s, generate_double_cast_s,
+generate_cast_ratio; and load_avg_end.  Nothing is asserted here: the
 targets and results are in BENCHMARKS.md.
 """
 
@@ -47,7 +52,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 sys.path.insert(0, str(HERE))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import make_corpus, make_one_article_corpus  # noqa: E402
 
 # Run in the child process: generate docs/ once and report what was written.
 _GENERATE = """
@@ -56,6 +61,13 @@ from pathlib import Path
 from generator import pipeline
 report = pipeline.generate(pipeline.Project(Path(sys.argv[1])))
 print(json.dumps({"written": len(report.written), "in_process_s": report.seconds}))
+"""
+
+# Run in the child process: `briefing check`, exactly as the command runs it.
+_CHECK = """
+import sys
+from generator import cli
+sys.exit(cli.main(["--root", sys.argv[1], "check"]))
 """
 
 # Run in the child process: the site build exactly as `briefing build` runs it.
@@ -212,6 +224,27 @@ def linker_times(repeat: int = 7) -> tuple[float, float]:
     return best[50], best[5000]
 
 
+# --------------------------------------------------------------------------- one article, many actors
+
+
+def cast_times(work: Path, cast: int) -> dict[str, float]:
+    """Check and generate seconds for one article naming `cast` actors, and `2 * cast`.
+
+    Each briefing is checked, then generated, in fresh processes.
+    """
+    times = {}
+    for label, actors in (("cast", cast), ("double_cast", 2 * cast)):
+        project = work / f"one-article-{actors}"
+        make_one_article_corpus(project, actors)
+        shutil.copytree(REPO / "templates", project / "templates")
+        (project / "docs").mkdir()
+        times[f"check_{label}_s"] = run_child(_CHECK, str(project)).seconds
+        times[f"generate_{label}_s"] = generate(project)[0].seconds
+        print(f"one article, {actors} actors: check {times[f'check_{label}_s']:.2f} s, "
+              f"generate {times[f'generate_{label}_s']:.2f} s", flush=True)
+    return times
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -224,7 +257,7 @@ def hand_written_pages(repo: Path) -> list[str]:
     return [page for page in pages if page not in generated]
 
 
-def bench(articles: int, work: Path) -> dict[str, object]:
+def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
     """Run every step in `work`; return the results."""
     project = work / "briefing"
     counts = make_corpus(project, articles)
@@ -253,6 +286,7 @@ def bench(articles: int, work: Path) -> dict[str, object]:
 
     small, large = linker_times()
     print(f"linker: 50 names {small * 1000:.1f} ms, 5000 names {large * 1000:.1f} ms, ratio {large / small:.2f}", flush=True)
+    casts = cast_times(work, cast)
     full = first.seconds + build.seconds
     return {
         "articles": articles,
@@ -274,23 +308,32 @@ def bench(articles: int, work: Path) -> dict[str, object]:
         "terms": counts["terms"],
         "pages": len(generated),
         "docs_mb": round(sum(size for _, size in generated) / 1e6, 1),
+        "cast_actors": cast,
+        "check_cast_s": round(casts["check_cast_s"], 3),
+        "check_double_cast_s": round(casts["check_double_cast_s"], 3),
+        "check_cast_ratio": round(casts["check_double_cast_s"] / casts["check_cast_s"], 3),
+        "generate_cast_s": round(casts["generate_cast_s"], 3),
+        "generate_double_cast_s": round(casts["generate_double_cast_s"], 3),
+        "generate_cast_ratio": round(casts["generate_double_cast_s"] / casts["generate_cast_s"], 3),
         # Other work on the machine slows every step; the 1-minute load average says how busy it was.
         "load_avg_end": round(os.getloadavg()[0], 2),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: python benchmarks/bench.py --articles N [--keep DIR]"""
+    """Command line: python benchmarks/bench.py --articles N [--cast C] [--keep DIR]"""
     parser = argparse.ArgumentParser(description="Time generation and the MkDocs build of a synthetic briefing.")
     parser.add_argument("--articles", type=int, default=1000, help="number of articles (default 1000)")
+    parser.add_argument("--cast", type=int, default=2000,
+                        help="actors named by the one article of the cast benchmark, then twice as many (default 2000)")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it, instead of a temporary one")
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True)
-        results = bench(args.articles, args.keep)
+        results = bench(args.articles, args.keep, args.cast)
     else:
         with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
-            results = bench(args.articles, Path(work))
+            results = bench(args.articles, Path(work), args.cast)
     print(" ".join(f"{key}={value}" for key, value in results.items()))
     return 0
 

@@ -389,6 +389,36 @@ def make_corpus(root: Path, articles: int, seed: int = SEED) -> dict[str, int]:
     return {"articles": articles, "actors": len(corpus.actors), "terms": len(corpus.terms)}
 
 
+def make_one_article_corpus(root: Path, actors: int, seed: int = SEED) -> dict[str, int]:
+    """Write seeds/ for a briefing whose only article names `actors` actors.
+
+    The case that made `briefing check` quadratic (issue 12, item 10): one
+    article with a cast of thousands, such as a list of sanctioned people.
+    Each actor has a role line that names two others, as role lines do.
+    Returns the counts written: articles, actors, terms.
+    """
+    corpus = Corpus(1, seed)
+    corpus.make_actors(actors)
+    corpus.make_terms(4)
+    corpus.make_issues()
+    _, data = corpus.article(0)
+    rng = corpus.rng
+    data["actors"] = [
+        {"actor": a["_id"], "role": corpus.sentence([o["name"] for o in rng.sample(corpus.actors, 2)], rng.randint(8, 15))}
+        for a in corpus.actors
+    ]
+    seeds = root / "seeds"
+    for folder in ("articles", "actors", "glossary"):
+        (seeds / folder).mkdir(parents=True, exist_ok=True)
+    _dump(seeds / "briefing.yaml", corpus.briefing())
+    for actor in corpus.actors:
+        _dump(seeds / "actors" / f"{actor['_id']}.yaml", _public(actor))
+    for term in corpus.terms:
+        _dump(seeds / "glossary" / f"{term['_id']}.yaml", _public(term))
+    _dump(seeds / "articles" / "the-long-list.yaml", data)
+    return {"articles": 1, "actors": len(corpus.actors), "terms": len(corpus.terms)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: python benchmarks/make_corpus.py --articles N --out DIR"""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import link, parallel, schema
 from .dates import PartialDate, parse_date
@@ -595,13 +596,8 @@ def _derive(actors: dict[str, Actor], articles: dict[str, Article], terms: dict[
     order = sorted(articles.values(), key=lambda a: (tuple(-x for x in a.date.sort_key), a.id))  # newest first
     place = {article: index for index, article in enumerate(order)}
     newest_first = place.__getitem__
+    _attach_co_actors(actors.values(), articles.values())
     for actor in actors.values():
-        seen_with: Counter[str] = Counter()
-        for appearance in actor.appearances:
-            for other in appearance.article.appearances:
-                if other.actor is not actor:
-                    seen_with[other.actor.id] += 1
-        actor.co_actors = sorted(((actors[i], n) for i, n in seen_with.items()), key=lambda p: (-p[1], p[0].name.casefold()))[:MAX_CO_ACTORS]
         for items in (actor.appearances, actor.quotes, actor.stances):
             items.sort(key=lambda x: newest_first(x.article))
         actor.events.sort(key=lambda e: (e.date.sort_key, e.article.id))
@@ -610,6 +606,67 @@ def _derive(actors: dict[str, Actor], articles: dict[str, Article], terms: dict[
     for term in terms.values():
         term.articles.sort(key=newest_first)
     _relate_all(order)
+
+
+# --------------------------------------------------------------------------- actors seen together
+
+# An article naming more actors than this is a "large cast": its co-actor counts
+# are ranked once and shared by all its actors instead of counted pair by pair.
+LARGE_CAST = 100
+
+# A co-actor with its count, and how pages order them: most shared first, then by name.
+CoActor = tuple[Actor, int]
+
+
+def _co_actor_order(pair: CoActor) -> tuple[int, str]:
+    return -pair[1], pair[0].name.casefold()
+
+
+def _attach_co_actors(actors: Iterable[Actor], articles: Iterable[Article]) -> None:
+    """Set `co_actors` on every actor: the MAX_CO_ACTORS actors named most often with it.
+
+    The count for Y on X's page is the number of times Y is named in X's
+    articles (once per appearance of X there).  Counting it pair by pair is
+    quadratic in the cast of one article: 4,000 actors named together make
+    16 million pairs, though each page shows only MAX_CO_ACTORS of them.  So
+    pairs are counted only within small casts; the counts a large cast gives
+    are ranked once for every actor sharing the same large articles, and each
+    of those actors takes the head of that ranking, skipping the few actors it
+    already counted.  That is linear in the appearances for small casts and
+    for one large one; only many actors in different combinations of large
+    casts would cost more (one ranking per combination).
+    """
+    casts = {article: Counter(a.actor for a in article.appearances) for article in articles}
+    rankings: dict[tuple, tuple[list[CoActor], dict[Actor, int]]] = {}
+    for actor in actors:
+        times_in = Counter(a.article for a in actor.appearances)
+        large = tuple((article, times) for article, times in times_in.items() if len(casts[article]) > LARGE_CAST)
+        counted: Counter[Actor] = Counter()
+        for article, times in times_in.items():
+            if len(casts[article]) <= LARGE_CAST:
+                for other, named in casts[article].items():
+                    counted[other] += times * named
+        del counted[actor]
+        if large not in rankings:
+            rankings[large] = _large_cast_ranking(large, casts)
+        ranked, from_large = rankings[large]
+        for other in counted:
+            counted[other] += from_large.get(other, 0)
+        # The best of the rest: the ranking's head, minus actors already counted and this one.
+        rest = (pair for pair in ranked if pair[0] is not actor and pair[0] not in counted)
+        candidates = list(counted.items()) + list(itertools.islice(rest, MAX_CO_ACTORS))
+        actor.co_actors = sorted(candidates, key=_co_actor_order)[:MAX_CO_ACTORS]
+
+
+def _large_cast_ranking(
+    large: tuple[tuple[Article, int], ...], casts: dict[Article, Counter[Actor]],
+) -> tuple[list[CoActor], dict[Actor, int]]:
+    """What the large articles of `large` (each with the times an actor is named there) count, ranked."""
+    counts: Counter[Actor] = Counter()
+    for article, times in large:
+        for other, named in casts[article].items():
+            counts[other] += times * named
+    return sorted(counts.items(), key=_co_actor_order), counts
 
 
 # An article page lists at most this many related articles.

@@ -17,7 +17,6 @@ import re
 import shutil
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -114,15 +113,13 @@ def _page_sources(briefing: model.Briefing) -> dict[str, str]:
 
 
 def template_error(exc: jinja2.TemplateError) -> str:
-    """A Jinja2 error as `templates/x.md.j2:LINE: error: message`."""
+    """A Jinja2 error as `templates/x.md.j2:LINE: error: message`.
+
+    render.located() has already put any error raised while rendering at its
+    template line; syntax errors carry theirs.
+    """
     name = getattr(exc, "name", None) or getattr(exc, "filename", None)
     line = getattr(exc, "lineno", None)
-    if name is None:
-        # Undefined-variable errors carry no position; the innermost template frame has it.
-        frames = traceback.extract_tb(exc.__traceback__)
-        templates = [f for f in frames if f.filename.endswith(".j2")]
-        if templates:
-            name, line = Path(templates[-1].filename).name, templates[-1].lineno
     where = f"templates/{Path(name).name}:{line or 1}" if name else "templates"
     return f"{where}: error: {exc.message or type(exc).__name__}"
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import html
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -65,15 +67,19 @@ class Renderer:
         page_title: str | None = None, **context: Any,
     ) -> str:
         linker = link.PageLinker(self.matcher, page, self_keys)
-        return with_safe_title(page_title, self.env.get_template(template).render(
-            briefing=self.briefing,
-            page=page,
-            links=linker,
-            url=lambda target: link.relative(page, target),
-            issue_page=self.issue_page,
-            note=GENERATED_NOTE.format(source=source),
-            **context,
-        ))
+        try:
+            text = self.env.get_template(template).render(
+                briefing=self.briefing,
+                page=page,
+                links=linker,
+                url=lambda target: link.relative(page, target),
+                issue_page=self.issue_page,
+                note=GENERATED_NOTE.format(source=source),
+                **context,
+            )
+        except Exception as exc:  # RecursionError too: the stack has unwound by now
+            raise located(exc) from None
+        return with_safe_title(page_title, text)
 
     def home(self) -> str:
         """docs/index.md"""
@@ -133,6 +139,50 @@ FIXED_PAGES = {
 def fixed_pages() -> list[str]:
     """Every page whose path comes from no seed: no id's page may be built to the same place."""
     return [*FIXED_PAGES, timeline_page(None)]
+
+
+class TemplateFailed(jinja2.TemplateError):
+    """A template failed while rendering: `name` is its file name and `lineno` the line, if known."""
+
+    def __init__(self, message: str, name: str | None, lineno: int | None):
+        super().__init__(message)
+        self.name = name
+        self.lineno = lineno
+
+
+def located(exc: Exception) -> jinja2.TemplateError:
+    """Any error raised while rendering, as a TemplateError at the template line that failed.
+
+    Jinja2 rewrites the traceback of an error raised in a template so that
+    its frames name the template file and line; the innermost such frame is
+    the line that failed: the expression, the macro call, or the `include`
+    whose template is missing.  Syntax errors already carry their position.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return TemplateFailed(_reason(exc), None, None)
+    failed = frames[-1]
+    if isinstance(exc, RecursionError):
+        # The limit is hit wherever the stack happens to be full; the line at fault
+        # is the call that repeats (the innermost of them, if several repeat as often).
+        repeats = Counter((f.filename, f.lineno) for f in frames)
+        failed = max(reversed(frames), key=lambda f: repeats[f.filename, f.lineno])
+    return TemplateFailed(_reason(exc), Path(failed.filename).name, failed.lineno)
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in one line."""
+    if isinstance(exc, jinja2.TemplatesNotFound):
+        return exc.message or "none of the templates was found"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"template '{exc.name}' not found"
+    if isinstance(exc, jinja2.TemplateError):
+        return exc.message or type(exc).__name__
+    if isinstance(exc, RecursionError):
+        return "recursion too deep: a macro or include calls itself without end"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def timeline_page(year: int | None) -> str:

@@ -155,6 +155,75 @@ def test_bad_file_names_never_write_outside_docs(good_build, tmp_path):
     assert sorted(p.name for p in root.parent.iterdir()) == ["project"]
 
 
+# --------------------------------------------------------------------------- broken templates
+
+# Line 10 of templates/article.md.j2, the page heading, and what each case puts there.
+HEADING = "# {{ article.headline | text }}\n"
+BROKEN_TEMPLATES = {
+    "python-error": (
+        "# {{ article.headline + 1 }}\n",
+        'templates/article.md.j2:10: error: TypeError: can only concatenate str (not "int") to str',
+    ),
+    "endless-macro": (
+        "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n{{ forever(0) }}\n",
+        "templates/article.md.j2:11: error: recursion too deep: a macro or include calls itself without end",
+    ),
+    "include-cycle": (
+        '{% include "article.md.j2" %}\n',
+        "templates/article.md.j2:10: error: recursion too deep: a macro or include calls itself without end",
+    ),
+    "missing-include": (
+        '{% include "missing.j2" %}\n',
+        "templates/article.md.j2:10: error: template 'missing.j2' not found",
+    ),
+}
+
+
+def break_template(template: Path, old: str, new: str) -> None:
+    """Replace `old`, which must be there once, by `new` in a template."""
+    text = template.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    template.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_TEMPLATES))
+def test_template_errors_are_located_at_the_failing_line(case, good_build, tmp_path):
+    root = copy_of(good_build, tmp_path)
+    line, expected = BROKEN_TEMPLATES[case]
+    break_template(root / "templates" / "article.md.j2", HEADING, line)
+    before = snapshot(root)
+    result = briefing(root, "build")
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.splitlines() == [expected, "1 error; nothing was changed."]
+    assert snapshot(root) == before
+
+
+def test_template_errors_in_the_forked_helper_are_located_too(good_build, tmp_path):
+    """A page rendered by the forked helper fails there (the helper survives the
+    RecursionError and exits), and the error is reported as a plain run reports it."""
+    root = copy_of(good_build, tmp_path)
+    heading = "# {{ actor.name | text }}\n"  # line 5
+    endless = (
+        "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n"
+        '{% if actor.id == "ivan-petrov" %}{{ forever(0) }}{% endif %}\n'
+    )
+    # Ivan Petrov's page is the tenth job (an odd one): the helper's, not this process's.
+    break_template(root / "templates" / "actor.md.j2", heading, endless + heading)
+    before = snapshot(root)
+    # MIN_JOBS lowered so that the fixture's fifteen pages are shared with a helper.
+    code = (
+        "import sys\nfrom generator import cli, parallel\nparallel.MIN_JOBS = 2\n"
+        "sys.exit(cli.main(['--root', sys.argv[1], 'build']))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.splitlines() == [
+        "templates/actor.md.j2:6: error: recursion too deep: a macro or include calls itself without end",
+        "1 error; nothing was changed.",
+    ]
+    assert snapshot(root) == before
+
+
 # --------------------------------------------------------------------------- accepted input
 
 

@@ -18,7 +18,7 @@ from generator import link, model, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import make_corpus, make_one_article_corpus  # noqa: E402
 
 KEYS = [
     "articles", "generate_s", "files_written", "peak_rss_mb", "noop_regenerate_s",
@@ -29,9 +29,9 @@ KEYS = [
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, float]:
-    """The key=value pairs of the last line of a 200-article benchmark run."""
+    """The key=value pairs of the last line of a 200-article (and 300-actor cast) benchmark run."""
     run = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--articles", "200"],
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--articles", "200", "--cast", "300"],
         capture_output=True, text=True, timeout=600, cwd=REPO,
     )
     assert run.returncode == 0, run.stderr
@@ -63,6 +63,22 @@ def test_measurements_are_positive_and_ratios_consistent(results):
     full = results["generate_s"] + results["mkdocs_build_s"]
     assert results["ratio"] == pytest.approx(full / results["plain_mkdocs_build_s"], rel=0.01)
     assert results["linker_ratio"] == pytest.approx(results["linker_5000_names_s"] / results["linker_50_names_s"], rel=0.01)
+
+
+def test_one_article_cast_is_checked_and_generated_at_both_sizes(results):
+    assert results["cast_actors"] == 300
+    for key in ("check_cast_s", "check_double_cast_s", "generate_cast_s", "generate_double_cast_s"):
+        assert results[key] > 0, key
+    assert results["check_cast_ratio"] == pytest.approx(results["check_double_cast_s"] / results["check_cast_s"], rel=0.01)
+    assert results["generate_cast_ratio"] == pytest.approx(
+        results["generate_double_cast_s"] / results["generate_cast_s"], rel=0.01)
+
+
+def test_one_article_corpus_names_every_actor_in_its_article(tmp_path):
+    assert make_one_article_corpus(tmp_path, 150) == {"articles": 1, "actors": 150, "terms": 4}
+    briefing = pipeline.load_briefing(pipeline.Project(tmp_path))  # raises on any seed error
+    (article,) = briefing.articles
+    assert {a.actor.id for a in article.appearances} == {a.id for a in briefing.actors}
 
 
 def test_corpus_is_valid_sized_and_the_same_every_time(tmp_path):

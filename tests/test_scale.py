@@ -4,6 +4,8 @@
   longest-first alternation found;
 - related articles come from a bounded candidate set and are exact for
   small briefings;
+- actors seen together are ranked without counting every pair of a large
+  cast, and are exactly what counting every pair gave;
 - long lists are capped;
 - work is shared with a forked helper with the results and errors of a
   plain loop;
@@ -21,15 +23,17 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 
 import pytest
+import yaml
 
 from conftest import REPO
 from generator import cache, link, model, parallel, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import make_corpus, make_one_article_corpus  # noqa: E402
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -106,6 +110,48 @@ def test_related_articles_match_all_pairs_on_a_small_corpus(tmp_path):
     briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
     for article in briefing.articles:
         assert article.related == all_pairs_related(article, briefing.articles)[: model.MAX_RELATED]
+
+
+# --------------------------------------------------------------------------- actors seen together
+
+
+def all_pairs_co_actors(actor):
+    """The former definition: every pair of appearances counted, most often first, then by name."""
+    seen = Counter()
+    for appearance in actor.appearances:
+        for other in appearance.article.appearances:
+            if other.actor is not actor:
+                seen[other.actor] += 1
+    return sorted(seen.items(), key=lambda p: (-p[1], p[0].name.casefold()))[: model.MAX_CO_ACTORS]
+
+
+def name_twice(seed_file, count: int) -> None:
+    """Name the first `count` actors of an article seed a second time (a count is per appearance)."""
+    data = yaml.safe_load(seed_file.read_text(encoding="utf-8"))
+    data["actors"] += [dict(entry) for entry in data["actors"][:count]]
+    seed_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize("large_cast", [3, 9, 100])
+def test_co_actors_match_all_pairs_with_large_and_small_casts(tmp_path, monkeypatch, large_cast):
+    make_corpus(tmp_path, 120)
+    for seed_file in sorted((tmp_path / "seeds" / "articles").glob("*.yaml"))[:3]:
+        name_twice(seed_file, 2)
+    monkeypatch.setattr(model, "LARGE_CAST", large_cast)  # 6-14 actors an article: some large, some small
+    monkeypatch.setattr(model, "MAX_CO_ACTORS", 6)  # so the cap cuts, and ties on counts are broken by name
+    briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
+    assert any(len(a.appearances) > 1 for a in briefing.actors)
+    for actor in briefing.actors:
+        assert actor.co_actors == all_pairs_co_actors(actor), actor.id
+
+
+def test_co_actors_of_one_article_naming_hundreds(tmp_path):
+    make_one_article_corpus(tmp_path, 3 * model.LARGE_CAST)
+    name_twice(tmp_path / "seeds" / "articles" / "the-long-list.yaml", 5)
+    briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
+    for actor in briefing.actors:
+        assert actor.co_actors == all_pairs_co_actors(actor), actor.id
+    assert {len(a.co_actors) for a in briefing.actors} == {model.MAX_CO_ACTORS}
 
 
 # --------------------------------------------------------------------------- caps
