@@ -12,8 +12,8 @@ read.
 from __future__ import annotations
 
 import functools
-import posixpath
 import itertools
+import posixpath
 import re
 import unicodedata
 from collections import Counter
