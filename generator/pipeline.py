@@ -327,11 +327,17 @@ def _remove(path: Path) -> None:
 
 
 def _shown(path: Path, root: Path) -> str:
-    """`path` relative to the project when it is inside it (for messages)."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` relative to the project when it is inside it (for messages).
+
+    Compared as written first: a `site` link leads elsewhere on the machine,
+    and that path must not reach a message.
+    """
+    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def swap_in(staging: Path, target: Path) -> None:
