@@ -118,6 +118,8 @@ def remember(project: "Project", inputs: str | None, manifest_path: Path, report
     if inputs is None:
         return
     folder = project.root / CACHE_DIR
+    if folder.is_symlink():
+        return  # a link committed in its place must not make the generator write elsewhere
     try:
         folder.mkdir(exist_ok=True)
         if not (folder / ".gitignore").exists():

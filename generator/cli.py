@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from . import pipeline, sources
+from . import pipeline, running, sources
 
 
 def _project(args: argparse.Namespace) -> pipeline.Project:
@@ -26,7 +28,7 @@ def _project(args: argparse.Namespace) -> pipeline.Project:
 
 
 def _fail(error: pipeline.BuildError) -> int:
-    for message in error.messages:
+    for message in error.warnings + error.messages:
         print(message, file=sys.stderr)
     count = len(error.messages)
     print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr)
@@ -62,13 +64,24 @@ def _check_sources(project: pipeline.Project, directory: Path) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Generate docs/ from the seeds, then build site/ with MkDocs."""
+    """Generate docs/ from the seeds, then build site/ with MkDocs (one build at a time per project)."""
     project = _project(args)
+    try:
+        with running.one_at_a_time(project.root):
+            return _build(project, getattr(args, "offline", False))
+    except running.RunError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _build(project: pipeline.Project, offline_edition: bool) -> int:
     report = None
     try:
         report = pipeline.generate(project)
+        for warning in report.warnings:
+            print(warning, file=sys.stderr)
         print(f"generated: {report.summary()}")
-        if getattr(args, "offline", False):
+        if offline_edition:
             from . import offline
 
             print(offline.build_offline(project).summary(project.root))
@@ -76,7 +89,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         seconds = pipeline.build_site(project)
     except pipeline.BuildError as error:
         if report is not None:  # docs/ was written, but the site was refused: undo that too
-            pipeline.undo(project, report)
+            try:
+                pipeline.undo(project, report)
+            except pipeline.write.WriteFailed as failed:
+                error.messages.append(f"{failed}; the next build will put docs/ right")
         return _fail(error)
     print(f"site: built {project.site.relative_to(project.root)}/ with MkDocs in {seconds:.2f} s")
     return 0
@@ -100,6 +116,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 1
     print(f"created {created.path}: fill in the Required fields, then run `briefing check`")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,12 +150,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # MkDocs logs through `logging`; show its warnings and errors, not its debug chatter.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # SIGTERM (`kill`, a CI timeout) unwinds like Ctrl+C, so scratch folders are removed on the way out.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader went away (`briefing build | head -1`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        if in_main_thread:  # main() is also called in-process (tests): leave the handler as it was
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -613,8 +613,15 @@ def _load_entry(kind: str, path: Path, root: Path) -> tuple[str, tuple[SeedFile 
 
 
 def _display(path: Path, root: Path) -> str:
-    """The path as shown in diagnostics: relative to the project when possible."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as shown in diagnostics: relative to the project when possible.
+
+    Compared as written first: through a seeds/ folder that is a link, the
+    resolved path is elsewhere on the machine, and that must not reach a
+    message or a page.
+    """
+    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

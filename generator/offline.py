@@ -29,14 +29,16 @@ protocol-relative address); any such reference refuses the build.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import linkcheck, pipeline
+from . import linkcheck, pipeline, running, write
 
 NAME = "briefing-offline"
 VENDOR = Path(__file__).resolve().parent / "vendor" / "iframe-worker"
@@ -70,7 +72,11 @@ def build_offline(project: pipeline.Project) -> Edition:
 
     Raises pipeline.BuildError; on any error dist/ is left as it was.
     """
-    scratch = Path(tempfile.mkdtemp(prefix=".offline-"))
+    try:
+        # In the project, not the system's temporary folder: see generator/running.py.
+        scratch = running.scratch_folder(project.root, "offline")
+    except running.RunError as error:
+        raise pipeline.BuildError([str(error)]) from None
     try:
         site = scratch / NAME
         seconds = pipeline.build_site(project, site_dir=site, overrides=overrides(project))
@@ -80,7 +86,10 @@ def build_offline(project: pipeline.Project) -> Edition:
         if problems:
             raise pipeline.BuildError(problems)
         zip_path = project.root / "dist" / f"{NAME}.zip"
-        files = write_zip(site, zip_path)
+        try:
+            files = write_zip(site, zip_path)
+        except OSError as exc:
+            raise pipeline.BuildError([f"dist/{NAME}.zip: error: cannot write: {exc.strerror or exc}"]) from None
         return Edition(zip_path, files, zip_path.stat().st_size, seconds)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -178,14 +187,29 @@ def _outside_message(tag: str, address: str, places: list[str]) -> str:
 def write_zip(site: Path, zip_path: Path) -> int:
     """Pack `site` under its own folder name; replace zip_path only when complete."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = zip_path.with_name(f".{zip_path.name}.partial")
+    # What killed runs left (their process is gone).
+    write.remove_leftovers(zip_path.parent, re.compile(rf"^\.{re.escape(zip_path.name)}\.(\d+)-.*\.partial$"))
     files = sorted(p for p in site.rglob("*") if p.is_file())
+    folders = [site, *sorted(p for p in site.rglob("*") if p.is_dir())]
+    # A name of its own per process: two offline builds at once (which the build lock
+    # prevents within one project) must never write into the same file.
+    fd, partial_name = tempfile.mkstemp(prefix=f".{zip_path.name}.{os.getpid()}-", suffix=".partial", dir=zip_path.parent)
+    os.close(fd)
+    partial = Path(partial_name)
     try:
         with zipfile.ZipFile(partial, "w") as archive:
+            # Folders 0755 and files 0644 whoever builds: the same site gives the same zip,
+            # and unzip applies the umask of whoever unpacks it.
+            for path in folders:
+                entry = zipfile.ZipInfo(f"{site.name}/{path.relative_to(site).as_posix()}/".replace("/./", "/"), ZIP_TIME)
+                entry.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10  # 0x10: MS-DOS directory flag
+                archive.writestr(entry, b"")
             for path in files:
                 entry = zipfile.ZipInfo(f"{site.name}/{path.relative_to(site).as_posix()}", ZIP_TIME)
-                entry.external_attr = 0o644 << 16
+                entry.external_attr = (stat.S_IFREG | 0o644) << 16
                 archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED, 9)
+        # mkstemp made it 0600: give the zip the mode open() would have.
+        os.chmod(partial, write.file_mode())
         os.replace(partial, zip_path)
     finally:
         partial.unlink(missing_ok=True)

@@ -29,9 +29,10 @@ from . import cache, load, model, render, schema, write
 class BuildError(Exception):
     """A refused build: carries the messages to print (already located)."""
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str], warnings: list[str] | None = None):
         super().__init__("\n".join(messages))
         self.messages = messages
+        self.warnings = warnings or []  # printed before the errors, not counted with them
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Report:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # printed, but the build goes on
     # What the write replaced (write.snapshot): undo() puts it back if the site build fails.
     replaced: dict[str, bytes | None] = field(default_factory=dict, repr=False)
 
@@ -146,19 +148,34 @@ def generate(project: Project) -> Report:
         gc.unfreeze()
     plan = write.plan_writes(project.root, files)
     if plan.conflicts:
-        raise BuildError(plan.conflicts)
+        raise BuildError(plan.conflicts, plan.warnings)
     replaced = write.snapshot(project.root, plan)
-    write.apply(project.root, files, plan)
+    _apply_or_put_back(project, files, plan, replaced)
     report = Report(
         articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
         written=[o.path for o in plan.write], unchanged=len(plan.unchanged),
-        removed=plan.remove, seconds=time.perf_counter() - started, replaced=replaced,
+        removed=plan.remove, seconds=time.perf_counter() - started, warnings=plan.warnings, replaced=replaced,
     )
     unchanged = len(plan.write) + len(plan.unchanged)
     cache.remember(project, inputs, project.root / write.MANIFEST, {
         "articles": report.articles, "actors": report.actors, "terms": report.terms, "unchanged": unchanged,
     })
     return report
+
+
+def _apply_or_put_back(project: Project, files: list[write.Output], plan: write.Plan, saved: dict) -> None:
+    """write.apply(); if the system refuses a write, put every file back and raise BuildError."""
+    try:
+        write.apply(project.root, files, plan)
+    except write.WriteFailed as failed:
+        messages = [str(failed)]
+        try:
+            write.restore(project.root, saved)
+        except write.WriteFailed as again:
+            # Still recognised as the generator's own (the manifest lists them as pending):
+            # the next build finishes the job.
+            messages.append(f"{again}; the next build will put docs/ right")
+        raise BuildError(messages) from None
 
 
 @contextlib.contextmanager
@@ -206,9 +223,16 @@ def build_site(
 
     started = time.perf_counter()
     target = site_dir or project.site
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _finish_interrupted_swap(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
+    shown = _shown(target, project.root)
+    in_place = _built_in_place(target, shown)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _finish_interrupted_swap(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
+        # mkdtemp makes it 0700, and it becomes site/: a web server could not enter it.
+        os.chmod(staging, write.folder_mode())
+    except OSError as exc:
+        raise BuildError([f"{shown}: error: cannot write: {exc.strerror or exc}"]) from None
     previous_cwd = os.getcwd()
     try:
         # The abbreviation feed (mkdocs.yml: glossary_file) is found from the working directory.
@@ -227,20 +251,90 @@ def build_site(
     # Strict MkDocs checks the links written in Markdown; this checks the HTML as served.
     if check_links is None:
         check_links = site_dir is None
-    broken = check_site(staging, display=_shown(target, project.root)) if check_links else []
+    broken = check_site(staging, display=shown) if check_links else []
     if broken:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(broken)
-    swap_in(staging, target)
+    try:
+        if in_place:
+            sync_into(staging, Path(os.path.realpath(target)))
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            swap_in(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError([f"{shown}: error: cannot write: {exc.strerror or exc}"]) from None
     return time.perf_counter() - started
 
 
+def _built_in_place(target: Path, shown: str) -> bool:
+    """True when `target` is a link or a mount point: its content is replaced, never the folder itself.
+
+    A `site` link is the user's own choice (say, to a web server's folder), so
+    it is followed; swapping would replace the link by a folder and leave the
+    web root stale, and a mount point cannot be renamed at all (EBUSY).
+    """
+    if target.is_symlink():
+        if not Path(os.path.realpath(target)).is_dir():
+            raise BuildError([f"{shown}: error: is a link to a folder that does not exist; make the folder or remove the link"])
+        return True
+    return os.path.ismount(target)
+
+
+def sync_into(staging: Path, target: Path) -> None:
+    """Make the folder `target` hold exactly what `staging` holds, changing it in place.
+
+    For a `site` that cannot be swapped (a link or a mount point): not atomic,
+    but new and changed files are in place before stale ones are removed, each
+    file is replaced whole, and unchanged files are not touched (their times
+    stay, so rsync and caches see no churn).  Links found inside `target` are
+    removed, never followed.
+    """
+    for folder, subfolders, files in os.walk(staging):
+        here = target / Path(folder).relative_to(staging)
+        for name in subfolders:
+            _real_folder(here / name)
+        for name in files:
+            data = (Path(folder) / name).read_bytes()
+            destination = here / name
+            if destination.is_symlink() or destination.is_dir():
+                _remove(destination)
+            if write.disk_hash(destination) != write.digest(data):
+                write._atomic_write(destination, data, folder_exists=True)
+        wanted = set(subfolders) | set(files)
+        for entry in os.scandir(here):
+            if entry.name not in wanted:
+                _remove(Path(entry.path))
+
+
+def _real_folder(path: Path) -> None:
+    """`path` as a real folder: whatever else is there (a file, a link) is removed first."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        _remove(path)
+    if not path.is_dir():
+        path.mkdir()
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link (not what it points to) or a whole folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _shown(path: Path, root: Path) -> str:
-    """`path` relative to the project when it is inside it (for messages)."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` relative to the project when it is inside it (for messages).
+
+    Compared as written first: a `site` link leads elsewhere on the machine,
+    and that path must not reach a message.
+    """
+    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -277,6 +371,6 @@ def _finish_interrupted_swap(target: Path) -> None:
     Also removes the half-built sites of killed builds (`.site-new-<pid>-…`).
     """
     old = target.with_name(f".{target.name}-old")
-    if not target.exists() and old.is_dir():
+    if not target.exists() and not target.is_symlink() and old.is_dir():
         old.rename(target)
     write.remove_leftovers(target.parent, re.compile(rf"^\.{re.escape(target.name)}-new-(\d+)-"))

@@ -29,7 +29,6 @@ import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import cache, pipeline, write
+from . import cache, pipeline, running, write
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
@@ -83,17 +82,30 @@ class PreviewServer(LiveReloadServer):
     # ------------------------------------------------------------------ building
 
     def rebuild(self) -> None:
-        """Generate docs/, then build the site; on errors, keep the last good site."""
+        """Generate docs/, then build the site; on errors, keep the last good site.
+
+        Holds the project's build lock meanwhile: a `briefing build` running in
+        the same project waits for this rebuild, and this rebuild for it.
+        """
+        try:
+            with running.one_at_a_time(self.project.root):
+                self._rebuild()
+        except running.RunError as error:
+            print(error, file=sys.stderr, flush=True)
+
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             report = self._generate()
         except pipeline.BuildError as error:
-            _print_errors(error.messages)
+            _print_errors(error.messages, error.warnings)
             if self.built:
                 say("the seeds have errors: still serving the last good site; save a fix to rebuild")
                 return
             say("the seeds have errors: serving the pages last generated in docs/")
         else:
+            for warning in report.warnings:
+                print(warning, file=sys.stderr, flush=True)
             say(f"generated: {report.summary()}")
         # A save that changes no page (the same text saved again, a YAML comment, one save
         # seen as two file events) needs no site build: at a thousand articles that is
@@ -182,8 +194,8 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _print_errors(messages: list[str]) -> None:
-    for message in messages:
+def _print_errors(messages: list[str], warnings: list[str] = ()) -> None:
+    for message in [*warnings, *messages]:
         print(message, file=sys.stderr, flush=True)
     count = len(messages)
     print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr, flush=True)
@@ -216,7 +228,12 @@ def serve(project: pipeline.Project, address: str = DEFAULT_ADDRESS) -> int:
     except AddressError as error:
         print(error, file=sys.stderr)
         return 1
-    site_dir = Path(tempfile.mkdtemp(prefix="briefing-serve-"))
+    try:
+        # In the project, not the system's temporary folder: see generator/running.py.
+        site_dir = running.scratch_folder(project.root, "serve")
+    except running.RunError as error:
+        print(error, file=sys.stderr)
+        return 1
     server = PreviewServer(project, host, port, site_dir / "site")
     _stop_on_sigterm()
     try:

@@ -20,6 +20,7 @@ undo a write when the site build that follows it fails.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -29,6 +30,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 MANIFEST = "docs/.briefing-manifest.json"
 
@@ -67,6 +69,19 @@ class Plan:
     # Path -> hash on disk of every file found to be the generator's own (kept, to be
     # rewritten or removed): what a run killed half-way must still recognise.
     owned: dict[str, str] = field(default_factory=dict)
+    # Outputs not written because their folder is reached through a link (seeds/schema/ in a
+    # linked seeds/ folder): left out of the manifest too.
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class WriteFailed(Exception):
+    """A write or removal the system refused: `path` (relative) and the cause, for the message."""
+
+    def __init__(self, path: str, cause: OSError):
+        super().__init__(f"{path}: error: cannot write: {cause.strerror or cause}")
+        self.path = path
+        self.cause = cause
 
 
 def digest(data: bytes) -> str:
@@ -84,18 +99,46 @@ def is_output_path(path: str) -> bool:
     return path.startswith(OUTPUT_FOLDERS) and ".." not in parts and "" not in parts and "\\" not in path
 
 
-def read_manifest(root: Path, section: str = "files") -> dict[str, str]:
+def link_on_the_way(root: Path, path: str) -> str | None:
+    """The first link (relative path) met on the way from `root` to `path`, itself included; None if none.
+
+    The generator writes and deletes only through real folders of the project:
+    a link committed inside docs/ (say docs/actors -> /home/someone) must not
+    lead a write or a removal out of it.  The realpath comparison also catches
+    anything the component walk could miss.
+    """
+    current = root
+    parts = path.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        if current.is_symlink():
+            return "/".join(parts[: index + 1])
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(root / path)]) != real_root:
+        return path
+    return None
+
+
+def read_manifest(root: Path, section: str = "files", warnings: list[str] | None = None) -> dict[str, str]:
     """Path -> hash of every file the generator last wrote (empty if none).
 
     Entries outside the output folders are ignored, so a damaged or hostile
-    manifest can never make the generator delete anything else.  The
-    "pending" section lists what a run was about to write (see apply()).
+    manifest can never make the generator delete anything else; each one
+    ignored is described in `warnings` when a list is given.  The "pending"
+    section lists what a run was about to write (see apply()).
     """
     try:
         files = json.loads((root / MANIFEST).read_text(encoding="utf-8"))[section]
-        return {p: h for p, h in files.items() if isinstance(h, str) and is_output_path(p)}
+        entries = [(p, h) for p, h in files.items() if isinstance(h, str)]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+    kept = {}
+    for path, hash_ in entries:
+        if is_output_path(path):
+            kept[path] = hash_
+        elif warnings is not None:
+            warnings.append(f"{MANIFEST}: warning: ignored the entry {path!r}: it is not inside an output folder")
+    return kept
 
 
 def _disk_hash(path: Path) -> str | None:
@@ -110,12 +153,20 @@ disk_hash = _disk_hash  # the public name: what the manifest would record for th
 
 def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     """Decide which files to write, leave and remove, and find conflicts."""
-    manifest = read_manifest(root)
-    pending = read_manifest(root, "pending")  # left by a run killed while writing
     plan = Plan()
+    manifest = read_manifest(root, warnings=plan.warnings)
+    pending = read_manifest(root, "pending", plan.warnings)  # left by a run killed while writing
     wanted = {o.path for o in outputs}
+    links: set[str] = set()  # each link reported once, not once per page behind it
     for output in outputs:
-        assert is_output_path(output.path), f"refusing to write outside the output folders: {output.path}"
+        # A real check, not an assert: `python -O` removes asserts.
+        if not is_output_path(output.path):
+            plan.conflicts.append(f"{output.path}: error: refusing to write outside the output folders")
+            continue
+        link = link_on_the_way(root, output.path)
+        if link is not None:
+            _refuse_link(plan, output, link, links)
+            continue
         new_hash = output.hash
         on_disk = _disk_hash(root / output.path)
         if on_disk == new_hash:
@@ -136,6 +187,10 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
                 f"page generated from {output.source}; rename one of them"
             )
     for path in sorted((set(manifest) | set(pending)) - wanted):
+        link = link_on_the_way(root, path)
+        if link is not None:
+            plan.warnings.append(f"{MANIFEST}: warning: ignored the entry {path!r}: it leads through the link {link}")
+            continue
         on_disk = _disk_hash(root / path)
         if on_disk is not None and on_disk in (manifest.get(path), pending.get(path)):
             plan.remove.append(path)
@@ -146,6 +201,21 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
                 f"hand, so it was kept; delete it yourself if it is not needed"
             )
     return plan
+
+
+def _refuse_link(plan: Plan, output: Output, link: str, reported: set[str]) -> None:
+    """A page behind a link: an error, but a JSON Schema in a linked seeds/ folder is only skipped."""
+    if output.path.startswith("seeds/schema/") and link in ("seeds", "seeds/schema"):
+        # Reading seeds through a link is fine; writing the editors' schemas there would leave the project.
+        plan.skipped.append(output.path)
+        if link not in reported:
+            plan.warnings.append(f"{link}: warning: is a link, so the JSON Schemas in seeds/schema/ were not written")
+    elif link not in reported:
+        plan.conflicts.append(
+            f"{link}: error: is a link; the generator writes only into real folders of the project "
+            f"(replace the link by a folder)"
+        )
+    reported.add(link)
 
 
 # Temporary names carry the writing process's id, so that a later run can tell what a
@@ -187,11 +257,37 @@ def remove_leftovers(folder: Path, pattern: re.Pattern[str]) -> list[str]:
     return removed
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode open() gives a new file: 0644 under the usual umask 022."""
+    return 0o666 & ~current_umask()
+
+
+def folder_mode() -> int:
+    """The mode mkdir() gives a new folder: 0755 under the usual umask 022."""
+    return 0o777 & ~current_umask()
+
+
 def _atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
     if not folder_exists:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.briefing-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600: a web server or rsync would not be able to read the page.
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -200,31 +296,50 @@ def _atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
         raise
 
 
+@contextlib.contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """Turn the system's refusal to write `path` into WriteFailed, which names it relative to the project."""
+    try:
+        yield
+    except OSError as exc:
+        raise WriteFailed(path, exc) from None
+
+
 def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
-    """Carry out a conflict-free plan and record the new manifest."""
-    assert not plan.conflicts, "apply() needs a plan without conflicts"
+    """Carry out a conflict-free plan and record the new manifest.
+
+    Raises WriteFailed at the first file the system refuses (permission,
+    immutable file, full disk); restore() with a snapshot() puts docs/ back.
+    """
+    if plan.conflicts:  # not an assert: `python -O` removes those
+        raise ValueError("apply() needs a plan without conflicts")
     if plan.write:
         # Recorded before the first write: a run killed half-way leaves files of both the
         # old and the new content, and the next run must recognise both as its own.
         pending = {o.path: o.hash for o in plan.write}
         data = {"generator": "briefing", "files": plan.owned, "pending": pending}
-        _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        with _writing(MANIFEST):
+            _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     made: set[Path] = set()  # each folder is made once, not once per file
     for output in plan.write:
         target = root / output.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            remove_leftovers(target.parent, TEMP_FILE)  # from a run killed while writing here
-            made.add(target.parent)
-        _atomic_write(target, output.data(), folder_exists=True)
+        with _writing(output.path):
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                remove_leftovers(target.parent, TEMP_FILE)  # from a run killed while writing here
+                made.add(target.parent)
+            _atomic_write(target, output.data(), folder_exists=True)
     for path in plan.remove:
-        (root / path).unlink(missing_ok=True)
+        with _writing(path):
+            (root / path).unlink(missing_ok=True)
         _remove_empty_parents(root, (root / path).parent)
-    manifest = {o.path: o.hash for o in outputs}
+    skipped = set(plan.skipped)
+    manifest = {o.path: o.hash for o in outputs if o.path not in skipped}
     text = json.dumps({"generator": "briefing", "files": manifest}, indent=1, sort_keys=True) + "\n"
     if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
         return
-    _atomic_write(root / MANIFEST, text.encode("utf-8"))
+    with _writing(MANIFEST):
+        _atomic_write(root / MANIFEST, text.encode("utf-8"))
 
 
 def snapshot(root: Path, plan: Plan) -> dict[str, bytes | None]:
@@ -239,13 +354,20 @@ def snapshot(root: Path, plan: Plan) -> dict[str, bytes | None]:
 
 
 def restore(root: Path, saved: dict[str, bytes | None]) -> None:
-    """Undo apply() with what snapshot() kept: when the site build after it fails."""
+    """Undo apply() with what snapshot() kept: when the site build after it fails.
+
+    The manifest comes last in `saved`: if a file cannot be put back
+    (WriteFailed), the manifest still lists it as pending, so the next build
+    recognises it as its own.
+    """
     for path, data in saved.items():
+        with _writing(path):
+            if data is None:
+                (root / path).unlink(missing_ok=True)
+            elif _disk_hash(root / path) != digest(data):
+                _atomic_write(root / path, data)
         if data is None:
-            (root / path).unlink(missing_ok=True)
             _remove_empty_parents(root, (root / path).parent)
-        elif _disk_hash(root / path) != digest(data):
-            _atomic_write(root / path, data)
 
 
 def _remove_empty_parents(root: Path, directory: Path) -> None:
