@@ -86,6 +86,11 @@ def build_offline(project: pipeline.Project) -> Edition:
         if problems:
             raise pipeline.BuildError(problems)
         zip_path = project.root / "dist" / f"{NAME}.zip"
+        if write.leads_outside(project.root, zip_path.parent):
+            raise pipeline.BuildError([
+                "dist: error: is a link that leads outside the project, and the builder never writes "
+                "outside the project; remove the link and copy the zip where it should go"
+            ])
         try:
             files = write_zip(site, zip_path)
         except OSError as exc:

@@ -224,7 +224,7 @@ def build_site(
     started = time.perf_counter()
     target = site_dir or project.site
     shown = _shown(target, project.root)
-    in_place = _built_in_place(target, shown)
+    in_place = _built_in_place(project, target, shown)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _finish_interrupted_swap(target)
@@ -267,14 +267,22 @@ def build_site(
     return time.perf_counter() - started
 
 
-def _built_in_place(target: Path, shown: str) -> bool:
+def _built_in_place(project: Project, target: Path, shown: str) -> bool:
     """True when `target` is a link or a mount point: its content is replaced, never the folder itself.
 
-    A `site` link is the user's own choice (say, to a web server's folder), so
-    it is followed; swapping would replace the link by a folder and leave the
-    web root stale, and a mount point cannot be renamed at all (EBUSY).
+    Swapping would replace a link by a folder (the folder it led to goes
+    stale), and a mount point cannot be renamed at all (EBUSY).  A link is
+    followed only to a folder inside the project: the link may come with a
+    repository nobody here wrote, and filling its target in place removes
+    whatever else is there.  A mount point is the machine owner's own doing.
     """
     if target.is_symlink():
+        if write.leads_outside(project.root, target):
+            raise BuildError([
+                f"{shown}: error: is a link that leads outside the project, and the builder never writes "
+                "outside the project; remove the link and copy the built site/ where it should go "
+                "(or mount that folder at site/)"
+            ])
         if not Path(os.path.realpath(target)).is_dir():
             raise BuildError([f"{shown}: error: is a link to a folder that does not exist; make the folder or remove the link"])
         return True

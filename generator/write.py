@@ -113,10 +113,13 @@ def link_on_the_way(root: Path, path: str) -> str | None:
         current = current / part
         if current.is_symlink():
             return "/".join(parts[: index + 1])
+    return path if leads_outside(root, root / path) else None
+
+
+def leads_outside(root: Path, path: Path) -> bool:
+    """True when `path`, links followed, is not inside the project `root`."""
     real_root = os.path.realpath(root)
-    if os.path.commonpath([real_root, os.path.realpath(root / path)]) != real_root:
-        return path
-    return None
+    return os.path.commonpath([real_root, os.path.realpath(path)]) != real_root
 
 
 def read_manifest(root: Path, section: str = "files", warnings: list[str] | None = None) -> dict[str, str]:

@@ -91,26 +91,42 @@ def test_output_modes_follow_the_umask(mask, tmp_path):
 # --------------------------------------------------------------------------- a site that cannot be swapped
 
 
-def test_site_link_is_built_into_in_place(project, tmp_path):
-    web_root = tmp_path / "web-root"
+def test_site_link_is_built_into_in_place(project):
+    web_root = project / "public"  # a link the user made, to a folder inside the project
     web_root.mkdir()
     (web_root / "stale.html").write_text("from an older deployment")
-    (project / "site").symlink_to(web_root)
+    (project / "site").symlink_to("public")
     for _ in range(2):  # the first build fills it, the second rebuilds it
         result = briefing(project, "build")
         assert result.returncode == 0, result.stderr
-        assert (project / "site").is_symlink() and os.readlink(project / "site") == str(web_root)
+        assert (project / "site").is_symlink() and os.readlink(project / "site") == "public"
     assert (web_root / "index.html").is_file() and (web_root / "actors" / "index.html").is_file()
     assert not (web_root / "stale.html").exists()
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
 
 
-def test_site_link_to_nothing_is_refused(project, tmp_path):
-    (project / "site").symlink_to(tmp_path / "missing")
+@pytest.mark.parametrize("args", [(), ("--offline",)], ids=["site", "dist"])
+def test_output_link_leading_outside_is_refused(project, tmp_path, args):
+    """A repository may bring `site` or `dist` as a link to someone's folder: nothing there is touched."""
+    folder = "dist" if args else "site"
+    outside = tmp_path / "someone-elses-folder"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me")
+    (project / folder).symlink_to(outside)
+    result = briefing(project, "build", *args)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{folder}: error: is a link that leads outside the project" in result.stderr
+    assert str(tmp_path) not in result.stderr
+    assert [p.name for p in outside.iterdir()] == ["precious.txt"]
+    assert (project / folder).is_symlink()
+
+
+def test_site_link_to_nothing_is_refused(project):
+    (project / "site").symlink_to("missing")
     result = briefing(project, "build")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "site: error: is a link to a folder that does not exist; make the folder or remove the link" in result.stderr
-    assert str(tmp_path) not in result.stderr
+    assert str(project) not in result.stderr
 
 
 def test_site_mount_point_is_built_into_in_place(built, monkeypatch, capsys):
