@@ -14,6 +14,11 @@ also work below a server's root and from disk, except on 404.html: servers
 show that page at any address, so MkDocs gives it root-absolute links, and
 they are resolved from the site's root.  A `javascript:`, `vbscript:` or `data:` URL anywhere is an
 error too: seed text must never turn into a link that runs code.
+
+Nor into a script: any `on…=` event-handler attribute, any <script> in the
+page content (Material's `.md-content`), and any <script> elsewhere that is
+not one of the theme's (THEME_SCRIPT_FOLDERS, THEME_INLINE_SCRIPTS, or an outside
+script added in mkdocs.yml) is an error.
 """
 
 from __future__ import annotations
@@ -30,8 +35,18 @@ from . import parallel
 
 # Attributes that load or lead to another resource.
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _UNSAFE_SCHEMES = {"javascript", "vbscript", "data"}
+# Where the theme's script files live in the site (Material's bundle and workers, the
+# offline edition's shim, the search index as a script): a <script src> must resolve there.
+THEME_SCRIPT_FOLDERS = ("assets/javascripts/", "search/")
+# How each inline script Material writes into every page begins (base.html, 9.x).
+THEME_INLINE_SCRIPTS = (
+    "__md_scope=new URL(",  # where the site is, and its local storage helpers
+    'var palette=__md_get("__palette")',  # the reader's colour scheme, before the page paints
+    "var target=document.getElementById(location.hash.slice(1))",  # open the <details> a link targets
+)
 
 
 @dataclass
@@ -44,11 +59,26 @@ class Link:
 
 
 @dataclass
+class Script:
+    """One <script> element: where it is, its src (or None), type, id and text, and if it is in the content."""
+
+    line: int
+    col: int
+    src: str | None
+    type: str
+    id: str
+    in_content: bool
+    text: str = ""
+
+
+@dataclass
 class Page:
-    """What the checker needs from one HTML file: its anchors and its links."""
+    """What the checker needs from one HTML file: its anchors, links, scripts and event handlers."""
 
     ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
+    scripts: list[Script] = field(default_factory=list)
+    handlers: list[Link] = field(default_factory=list)  # "tag onx=…" with where it is
 
 
 class _PageParser(HTMLParser):
@@ -57,10 +87,20 @@ class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.page = Page()
+        self._content_depth = 0  # >0 inside Material's .md-content (the page's own content)
+        self._script: Script | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, offset = self.getpos()
+        self._track_content(tag, attrs)
+        if tag == "script":
+            found = dict(attrs)
+            self._script = Script(line, offset + 1, found.get("src"), (found.get("type") or "").lower(),
+                                  found.get("id") or "", self._content_depth > 0)
+            self.page.scripts.append(self._script)
         for name, value in attrs:
+            if name.startswith("on"):
+                self.page.handlers.append(Link(f"<{tag} {name}=…>", line, offset + 1))
             if value is None:
                 continue
             if name == "id" or (name == "name" and tag == "a"):
@@ -68,7 +108,27 @@ class _PageParser(HTMLParser):
             elif name in _URL_ATTRIBUTES:
                 self.page.links.append(Link(value.strip(), line, offset + 1))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+        if self._content_depth and tag not in _VOID:
+            self._content_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.text += data
+
+    def _track_content(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # Depth counting is enough: Material's and Python-Markdown's HTML closes what it opens.
+        if self._content_depth:
+            if tag not in _VOID:
+                self._content_depth += 1
+        elif "md-content" in (dict(attrs).get("class") or "").split():
+            self._content_depth = 1
 
 
 def parse_page(path: Path) -> Page:
@@ -113,11 +173,32 @@ class SiteChecker:
         # Parsing is most of the work, and pages are independent: share it with a helper.
         self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
         for name in names:
-            for link in self.page(name).links:
-                message = self.check_link(name, link.url)
-                if message:
-                    problems.append(f"{self.shown(name)}:{link.line}:{link.col}: error: {message}")
+            page = self.page(name)
+            found = [(link.line, link.col, self.check_link(name, link.url)) for link in page.links]
+            found += [(script.line, script.col, self.check_script(name, script)) for script in page.scripts]
+            found += [(h.line, h.col, f"event handler {h.url} would run code") for h in page.handlers]
+            problems += [f"{self.shown(name)}:{line}:{col}: error: {message}" for line, col, message in sorted(
+                (f for f in found if f[2]), key=lambda f: (f[0], f[1]))]
         return problems
+
+    def check_script(self, page: str, script: Script) -> str | None:
+        """Why the <script> `script` on page `page` is not one of the theme's, or None."""
+        if script.in_content:
+            return "<script> in the page content"
+        if script.src is not None:
+            if _SCHEME.match(script.src) or script.src.startswith("//"):
+                # Outside the content only mkdocs.yml can add one (extra_javascript): the
+                # maintainer's choice, which the offline edition refuses on its own terms.
+                return None
+            target = self.resolve(page, unquote(urlsplit(script.src).path))
+            if target is None or not target.startswith(THEME_SCRIPT_FOLDERS):
+                return f"<script src='{_short(script.src)}'> is not one of the theme's scripts"
+            return None
+        if script.type == "application/json" and script.id == "__config":
+            return None  # Material's configuration: data, not code
+        if script.type in ("", "text/javascript", "module") and script.text.strip().startswith(THEME_INLINE_SCRIPTS):
+            return None
+        return f"inline <script> '{_short(' '.join(script.text.split()))}' is not one of the theme's scripts"
 
     def check_link(self, page: str, url: str) -> str | None:
         """Why the link `url` on page `page` (relative to the site) is broken or unsafe, or None."""

@@ -39,10 +39,20 @@ from markdown.util import AtomicString
 from . import link
 
 
+# Python-Markdown's placeholders: STX, a marker word or a number, ETX ("\x02wzxhzdk:0\x03"
+# for stashed raw HTML and entities, "\x0242\x03" for an escaped "*").  They are still in
+# the text when abbreviations are found, and are replaced after; an abbreviation matched
+# inside one ("wzxhzdk", "0", "42") would split it, leaving control characters and a
+# stray <abbr> in the page.
+_PLACEHOLDER = "\x02[^\x02\x03]*\x03"
+
+
 @functools.lru_cache(maxsize=8)
 def _pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     # The same words and boundaries as stock abbr's r"\b(?:A|B|…)\b"; compiled once per glossary.
-    return link.compile_names(list(abbreviations), r"\b(?:{})\b")
+    # A placeholder is matched first, as a whole, so nothing inside it can match; it is no
+    # abbreviation (seed text holds no control character), so it is left as it is.
+    return link.compile_names(list(abbreviations), _PLACEHOLDER + r"|\b(?:{})\b")
 
 
 class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
@@ -60,14 +70,14 @@ class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
         text = el.text
         if text and not isinstance(text, AtomicString):
             for m in reversed(list(self.RE.finditer(text))):
-                if self.abbrs[m.group(0)]:
+                if self.abbrs.get(m.group(0)):  # None for a placeholder
                     el.insert(0, self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():]))
                     text = text[:m.start()]
             el.text = text
         tail = el.tail
         if parent is not None and tail and not isinstance(tail, AtomicString):
             for m in reversed(list(self.RE.finditer(tail))):
-                if self.abbrs[m.group(0)]:
+                if self.abbrs.get(m.group(0)):  # None for a placeholder
                     parent.insert(index + 1, self.create_element(self.abbrs[m.group(0)], m.group(0), tail[m.end():]))
                     tail = tail[:m.start()]
             el.tail = tail

@@ -63,9 +63,11 @@ class Renderer:
         self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > briefing.split_stances_after
 
     def _render(
-        self, template: str, page: str, source: str, self_keys: Iterable[str] = (),
-        page_title: str | None = None, **context: Any,
+        self, template: str, page: str, source: str, page_title: str, self_keys: Iterable[str] = (),
+        **context: Any,
     ) -> str:
+        # Every page kind names its title (the text of its first heading): a title with
+        # markup characters goes to front matter escaped (with_safe_title), whatever the page.
         linker = link.PageLinker(self.matcher, page, self_keys)
         try:
             text = self.env.get_template(template).render(
@@ -83,41 +85,43 @@ class Renderer:
 
     def home(self) -> str:
         """docs/index.md"""
-        return self._render("home.md.j2", "index.md", "seeds/briefing.yaml", page_title=self.briefing.title)
+        return self._render("home.md.j2", "index.md", "seeds/briefing.yaml", self.briefing.title)
 
     def article(self, article: Article) -> str:
         """docs/articles/<id>.md"""
-        return self._render("article.md.j2", article.page, article.source_path, page_title=article.headline, article=article)
+        return self._render("article.md.j2", article.page, article.source_path, article.headline, article=article)
 
     def articles_index(self) -> str:
         """docs/articles/index.md"""
-        return self._render("articles_index.md.j2", "articles/index.md", "seeds/articles/")
+        return self._render("articles_index.md.j2", "articles/index.md", "seeds/articles/", "Articles")
 
     def actor(self, actor: Actor) -> str:
         """docs/actors/<id>.md"""
         keys = [link.actor_target(actor).key]
-        return self._render("actor.md.j2", actor.page, actor.source_path, keys, page_title=actor.name, actor=actor)
+        return self._render("actor.md.j2", actor.page, actor.source_path, actor.name, keys, actor=actor)
 
     def actors_index(self) -> str:
         """docs/actors/index.md"""
-        return self._render("actors_index.md.j2", "actors/index.md", "seeds/actors/")
+        return self._render("actors_index.md.j2", "actors/index.md", "seeds/actors/", "Actors")
 
     def glossary(self) -> str:
         """docs/glossary.md"""
-        return self._render("glossary.md.j2", "glossary.md", "seeds/glossary/")
+        return self._render("glossary.md.j2", "glossary.md", "seeds/glossary/", "Glossary")
 
     def timeline(self, events: list[Event], years: list[tuple[int, int]], year: int | None = None) -> str:
         """docs/timeline.md: `events` on one page, or the list of `years` (year, events) when split;
         docs/timeline/<year>.md: that year's `events`."""
         page = timeline_page(year)
-        return self._render("timeline.md.j2", page, "seeds/articles/", events=events, years=years, year=year)
+        title = "Timeline" if year is None else f"Timeline: {year}"
+        return self._render("timeline.md.j2", page, "seeds/articles/", title, events=events, years=years, year=year)
 
     def stances(self, issue: Issue | None = None) -> str:
         """docs/stances.md: every issue's stances, or, when split, an overview of the issues;
         docs/stances/<issue>.md: one issue's stances."""
         page = "stances.md" if issue is None else self.issue_page(issue)
         issues = [issue] if issue is not None else self.briefing.issues
-        return self._render("stances.md.j2", page, "seeds/articles/", issues=issues, issue=issue,
+        title = "Stances" if issue is None else f"Stances: {issue.title}"
+        return self._render("stances.md.j2", page, "seeds/articles/", title, issues=issues, issue=issue,
                             split=self.stances_split)
 
     def issue_page(self, issue: Issue) -> str:
@@ -202,22 +206,41 @@ def timeline_jobs(renderer: Renderer, events: list[Event]) -> list[tuple[str, An
     return jobs + [(timeline_page(year), renderer.timeline, (those, years, year)) for year, those in by_year.items()]
 
 
-def with_safe_title(title: str | None, page: str) -> str:
+def with_safe_title(title: str, page: str) -> str:
     """The page, with its title in front matter when the title holds < or &.
 
     MkDocs takes a page's title from its first heading, HTML-escaped, and
     Material's <title> runs it through Jinja's `striptags`, which decodes the
     entities again: a name such as "</title><script>…" would become live markup
     in every browser tab.  A `title:` in front matter is used as it is, so it
-    is given already escaped.  Other titles are left to the heading, so pages
-    without such characters stay as they were.
+    is given already escaped (escape_title).  Other titles are left to the
+    heading, so pages without such characters stay as they were.
     """
-    if title is None or not any(c in title for c in "<&"):
+    if not any(c in title for c in "<&"):
         return page
-    meta = yaml.safe_dump({"title": html.escape(link.inline(title), quote=False)}, allow_unicode=True, width=1 << 30)
+    meta = yaml.safe_dump({"title": escape_title(title)}, allow_unicode=True, width=1 << 30)
     if page.startswith("---\n"):  # the page has front matter already (an article's tags)
         return "---\n" + meta + page[4:]
     return f"---\n{meta}---\n{page}"
+
+
+def escape_title(title: str) -> str:
+    """A page title as front matter's `title:`: HTML-escaped text, which MkDocs and Material insert as it is."""
+    return html.escape(link.inline(title), quote=False)
+
+
+def escape_tooltip(text: str) -> str:
+    """Tooltip text as the title of an abbreviation definition: shown literally by Material's tooltips.
+
+    Material's `content.tooltips` sets a tooltip's innerHTML to the element's
+    `title`, so the title's value must itself be HTML (text escaped once), and
+    that HTML must survive the attribute (escaped again).  Python-Markdown
+    writes a title's "&" as it is when it begins an entity, so both layers are
+    written here: "<b>" becomes "&amp;lt;b&gt;", whose attribute value is
+    "&lt;b>", which Material shows as "<b>".  Text without & < > " is unchanged.
+    """
+    as_html = text.replace("&", "&amp;").replace("<", "&lt;")
+    return as_html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def abbreviations(terms: list[Term]) -> str:
@@ -230,7 +253,7 @@ def abbreviations(terms: list[Term]) -> str:
     for term in terms:
         # One line each, and only forms abbr's pattern accepts: a definition it did not
         # recognise would be rendered as Markdown on every page, raw HTML and all.
-        tooltip = link.inline(term.tooltip)
+        tooltip = escape_tooltip(link.inline(term.tooltip))
         for form in dict.fromkeys(link.inline(f) for f in [term.term, *term.aliases]):
             if form and "]" not in form and "\\" not in form and tooltip:
                 lines.append(f"*[{form}]: {tooltip}\n")

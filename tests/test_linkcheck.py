@@ -24,6 +24,8 @@ def site(tmp_path: Path, pages: dict[str, str]) -> Path:
     root = tmp_path / "site"
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "main.css").write_text("body {}")
+    (root / "assets" / "javascripts").mkdir()
+    (root / "assets" / "javascripts" / "bundle.js").write_text("")
     for path, links in pages.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         up = "../" * path.count("/")
@@ -39,7 +41,7 @@ def test_links_that_resolve_pass(tmp_path):
         "actors/nato/index.html": '<a href="../../">home</a> <a href=".">here</a> <a href="../../assets/main.css#x">css</a>'
                                   ' <a href="https://example.org/x">out</a> <a href="//cdn.example/x.js">cdn</a>'
                                   ' <a href="mailto:a@example.org">mail</a>',
-        "404.html": '<a href="/">home</a> <a href="/actors/nato/#top">NATO</a> <script src="/assets/main.css"></script>',
+        "404.html": '<a href="/">home</a> <a href="/actors/nato/#top">NATO</a> <script src="/assets/javascripts/bundle.js"></script>',
     })
     assert linkcheck.check_site(root) == []
 
@@ -59,6 +61,42 @@ def test_broken_links_are_named_exactly(tmp_path):
         "site/actors/nato/index.html:4:37: error: link 'DATA:text/html,x' would run code or embed content (data: URL)",
         "site/index.html:5:1: error: link 'actors/natto/' leads to no file in the site",
         "site/index.html:5:34: error: link '#nowhere': site/index.html has no anchor 'nowhere'",
+    ]
+
+
+THEME = (
+    '<script id="__config" type="application/json">{{"base": "."}}</script>\n'
+    '<script>__md_scope=new URL(".",location)</script>\n'
+    '<script>var palette=__md_get("__palette");</script>\n'
+    '<div class="md-content" data-md-component="content"><article class="md-content__inner">{content}</article></div>\n'
+    '<script src="{up}assets/javascripts/bundle.js"></script>'
+)
+
+
+def test_the_themes_scripts_pass(tmp_path):
+    root = site(tmp_path, {
+        "index.html": THEME.format(up="", content="<p>Text <b>bold</b> <br> <img src=assets/main.css></p>"),
+        "actors/index.html": THEME.format(up="../", content="<svg><path d=''/></svg>"),
+    })
+    assert linkcheck.check_site(root) == []
+
+
+def test_scripts_and_event_handlers_that_are_not_the_themes_are_refused(tmp_path):
+    root = site(tmp_path, {
+        # In the content, even a script the theme has elsewhere is refused; so is any on…= anywhere.
+        "index.html": THEME.format(up="", content='<p>x</p>\n<script src="assets/javascripts/bundle.js"></script>'
+                                                   '\n<img src="assets/main.css" onerror="alert(1)">'),
+        "actors/index.html": '<script>alert(1)</script>\n<script src="https://cdn.example/extra.js"></script>\n'
+                             '<script src="../assets/main.css"></script>\n<body onload="alert(2)">'
+                             '\n<script type="application/json" id="other">{}</script>',
+    })
+    assert linkcheck.check_site(root) == [
+        "site/actors/index.html:4:1: error: inline <script> 'alert(1)' is not one of the theme's scripts",
+        "site/actors/index.html:6:1: error: <script src='../assets/main.css'> is not one of the theme's scripts",
+        "site/actors/index.html:7:1: error: event handler <body onload=…> would run code",
+        "site/actors/index.html:8:1: error: inline <script> '{}' is not one of the theme's scripts",
+        "site/index.html:8:1: error: <script> in the page content",
+        "site/index.html:9:1: error: event handler <img onerror=…> would run code",
     ]
 
 

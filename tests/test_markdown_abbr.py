@@ -85,3 +85,18 @@ def test_a_large_table_with_a_large_glossary():
         timings[module] = time.perf_counter() - started
         assert html.count("<abbr title=") == 6000
     print(f"3,000 rows, 1,000 terms: stock {timings['abbr']:.2f} s, ours {timings['generator.markdown_abbr']:.2f} s")
+
+
+@pytest.mark.parametrize("word", ["wzxhzdk", "klzzwxh", "hzzhzkh", "0", "42", "wzxhzdk:0"])
+def test_markdown_placeholders_are_never_abbreviated(word):
+    """Python-Markdown's placeholders (raw HTML, entities, escapes) stay whole whatever the glossary holds.
+
+    The page has a comment and an entity (stashed as "\\x02wzxhzdk:N\\x03") and an
+    escaped "*" ("\\x0242\\x03"); stock abbr splits them when an abbreviation is
+    their word or number, leaving control characters and a stray <abbr>.
+    """
+    page = f"<!-- note -->\n\nA &lt;b&gt; and \\* star, and {word} as a word.\n\n*[{word}]: Marker\n"
+    html = convert(page, "generator.markdown_abbr")
+    assert "\x02" not in html and "\x03" not in html, html
+    assert html.count("<abbr") == 1 and f'<abbr title="Marker">{word}</abbr> as a word' in html, html
+    assert html.startswith("<!-- note -->") and "A &lt;b&gt; and * star" in html, html
