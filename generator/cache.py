@@ -55,10 +55,11 @@ def inputs_digest(project: "Project") -> str | None:
 
 
 def site_inputs_digest(project: "Project") -> str | None:
-    """A digest of what a site build reads from the project: docs/, includes/, mkdocs.yml.
+    """A digest of what a site build reads from the project: docs/, includes/, mkdocs.yml,
+    and the theme's overrides (templates/theme/, mkdocs.yml's custom_dir).
 
-    Seeds and templates reach the site only through the pages generated from
-    them, so `briefing serve` can skip a site build when this digest is the
+    Seeds and page templates reach the site only through the pages generated
+    from them, so `briefing serve` can skip a site build when this digest is the
     one of its last good build (a save that changed nothing, or changed only
     a YAML comment).  Dot files are left out, as MkDocs leaves them out of
     the site: the manifest, the writer's temporary files, editors' swap files.
@@ -69,6 +70,7 @@ def site_inputs_digest(project: "Project") -> str | None:
     includes = project.root / "includes"
     return _digest(str(project.root.resolve()), (
         ("config", [project.config]),
+        ("theme", visible(_files(project.theme)) if project.theme.is_dir() else []),
         ("docs", visible(_files(project.docs)) if project.docs.is_dir() else []),
         ("includes", visible(_files(includes)) if includes.is_dir() else []),
     ))

@@ -18,7 +18,10 @@ error too: seed text must never turn into a link that runs code.
 Nor into a script: any `on…=` event-handler attribute, any <script> in the
 page content (Material's `.md-content`), and any <script> elsewhere that is
 not one of the theme's (THEME_SCRIPT_FOLDERS, THEME_INLINE_SCRIPTS, or an outside
-script added in mkdocs.yml) is an error.
+script added in mkdocs.yml) is an error.  So is a `<` in the text of a label
+Material may shorten (`.md-ellipsis`): Material then shows that text in a
+tooltip as HTML.  The theme's overrides (templates/theme/) keep seed text out
+of such labels; this catches a partial that lets it back in.
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     scripts: list[Script] = field(default_factory=list)
     handlers: list[Link] = field(default_factory=list)  # "tag onx=…" with where it is
+    html_labels: list[Link] = field(default_factory=list)  # .md-ellipsis text holding "<", with where it is
 
 
 class _PageParser(HTMLParser):
@@ -89,10 +93,13 @@ class _PageParser(HTMLParser):
         self.page = Page()
         self._content_depth = 0  # >0 inside Material's .md-content (the page's own content)
         self._script: Script | None = None
+        self._label: Link | None = None  # the .md-ellipsis label being read
+        self._label_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, offset = self.getpos()
         self._track_content(tag, attrs)
+        self._track_label(tag, attrs, line, offset + 1)
         if tag == "script":
             found = dict(attrs)
             self._script = Script(line, offset + 1, found.get("src"), (found.get("type") or "").lower(),
@@ -117,10 +124,24 @@ class _PageParser(HTMLParser):
             self._script = None
         if self._content_depth and tag not in _VOID:
             self._content_depth -= 1
+        if self._label_depth and tag not in _VOID:
+            self._label_depth -= 1
+            if not self._label_depth and "<" in self._label.url:
+                self.page.html_labels.append(self._label)
 
     def handle_data(self, data: str) -> None:
         if self._script is not None:
             self._script.text += data
+        if self._label_depth:
+            self._label.url += data
+
+    def _track_label(self, tag: str, attrs: list[tuple[str, str | None]], line: int, col: int) -> None:
+        # Material's tooltip for a shortened label is built from the label's text (innerText).
+        if self._label_depth:
+            if tag not in _VOID:
+                self._label_depth += 1
+        elif "md-ellipsis" in (dict(attrs).get("class") or "").split():
+            self._label, self._label_depth = Link("", line, col), 1
 
     def _track_content(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Depth counting is enough: Material's and Python-Markdown's HTML closes what it opens.
@@ -177,6 +198,7 @@ class SiteChecker:
             found = [(link.line, link.col, self.check_link(name, link.url)) for link in page.links]
             found += [(script.line, script.col, self.check_script(name, script)) for script in page.scripts]
             found += [(h.line, h.col, f"event handler {h.url} would run code") for h in page.handlers]
+            found += [(label.line, label.col, _html_label(label.url)) for label in page.html_labels]
             problems += [f"{self.shown(name)}:{line}:{col}: error: {message}" for line, col, message in sorted(
                 (f for f in found if f[2]), key=lambda f: (f[0], f[1]))]
         return problems
@@ -239,6 +261,11 @@ class SiteChecker:
         if joined in self._folders:
             joined = posixpath.join(joined, "index.html") if joined != "." else "index.html"
         return joined if joined in self._files else None
+
+
+def _html_label(text: str) -> str:
+    return (f"'{_short(' '.join(text.split()))}' is in a label Material may shorten (.md-ellipsis), "
+            "whose tooltip would show it as HTML")
 
 
 def _short(url: str) -> str:

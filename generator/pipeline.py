@@ -50,6 +50,11 @@ class Project:
         return self.root / "templates"
 
     @property
+    def theme(self) -> Path:
+        """Material's partials as changed here (mkdocs.yml's custom_dir)."""
+        return self.root / "templates" / "theme"
+
+    @property
     def docs(self) -> Path:
         return self.root / "docs"
 

@@ -120,3 +120,38 @@ def test_hovering_every_tooltip_runs_nothing(browser, split_hostile_site, width,
     for expected in EXPECTED_TOOLTIPS:
         assert expected in shown["actors/evil-corp/"], (expected, shown["actors/evil-corp/"])
     assert any(shown[path] for path in PAGES if path != "actors/evil-corp/")
+
+
+# The header's page title and every table-of-contents entry: the labels Material shortens
+# with an ellipsis, and for which it would build a tooltip from their text, as HTML.
+_LABELS = """() => Array.from(document.querySelectorAll(
+  ".md-header__topic, .md-nav--secondary .md-nav__link")).map(label => label.innerText.trim())"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_shortened_titles_show_seed_markup_as_text(browser, split_hostile_site, width, height):
+    """A page title cut short in the header (phone width, scrolled) shows its text and runs nothing."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serve_folder(split_hostile_site) as url:
+        for path in PAGES:
+            page.goto(f"{url}/{path}")
+            page.wait_for_load_state("networkidle")
+            # Left in Material's own labels (the nav's fixed names), never around seed text.
+            assert not [t for t in page.locator(".md-ellipsis").all_inner_texts() if "<" in t], path
+            page.mouse.wheel(0, 600)  # the header now shows the page title, cut short on a phone
+            page.wait_for_timeout(300)
+            topic = page.locator(".md-header__topic").last
+            topic.hover(force=True)
+            page.wait_for_timeout(200)
+            if path == "stances/cooperation/":
+                assert "</title><script>alert(27)</script> <img src=x onerror=alert(28)>" in topic.inner_text()
+                RESULTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(RESULTS / f"hostile-header-{width}.png"))
+            assert all(label for label in page.evaluate(_LABELS)), path
+            assert page.evaluate("typeof window.__pwned") == "undefined", path
+            assert page.locator(".md-tooltip2 img, .md-tooltip2 svg, .md-tooltip2 script").count() == 0, path
+    context.close()
+    assert dialogs == [], dialogs

@@ -100,6 +100,19 @@ def test_scripts_and_event_handlers_that_are_not_the_themes_are_refused(tmp_path
     ]
 
 
+def test_html_in_a_label_material_shortens_is_refused(tmp_path):
+    """Material builds the tooltip of a shortened .md-ellipsis label from its text, as HTML."""
+    root = site(tmp_path, {
+        "index.html": '<span class="md-ellipsis">Fine &amp; plain <code>text</code></span>\n'
+                      '<span class="md-ellipsis">\n  <span>&lt;img src=x onerror=alert(1)&gt;</span>\n</span>\n'
+                      '<span class="briefing-ellipsis">&lt;b&gt; is safe here</span>',
+    })
+    assert linkcheck.check_site(root) == [
+        "site/index.html:5:1: error: '<img src=x onerror=alert(1)>' is in a label Material may shorten "
+        "(.md-ellipsis), whose tooltip would show it as HTML",
+    ]
+
+
 def test_the_checker_reads_each_page_once(tmp_path):
     links = " ".join(f'<a href="../target/#top">{n}</a>' for n in range(50))
     root = site(tmp_path, {f"p{n}/index.html": links for n in range(20)} | {"target/index.html": ""})
