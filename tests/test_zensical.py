@@ -62,6 +62,7 @@ def zensical_site(tmp_path_factory) -> Path:
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(REPO / "docs", project / "docs")
     shutil.copytree(REPO / "includes", project / "includes")
+    shutil.copytree(REPO / "templates" / "theme", project / "templates" / "theme")  # mkdocs.yml's custom_dir
     # Zensical imports generator.markdown_abbr in its own process: this working copy's, not another install's.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
