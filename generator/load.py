@@ -14,7 +14,6 @@ sees all of them at once, as MkDocs' config validation and compilers do.
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
 import re
 import urllib.parse
@@ -26,6 +25,7 @@ import yaml
 
 from . import link, parallel, schema
 from .dates import parse_date
+from .diagnostics import Diagnostic, did_you_mean, shown
 
 # libyaml's C parser when present (much faster); the pure-Python one otherwise.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -46,38 +46,6 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
 Path_ = tuple[Any, ...]  # a field path: ("quotes", 2, "speaker")
-
-
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem, located: file, 1-based line and column, field path, message."""
-
-    file: str
-    line: int
-    col: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}: error: "
-        return printable(f"{where}{self.field}: {self.message}" if self.field else where + self.message)
-
-
-def printable(text: str) -> str:
-    """`text` on one line, control and format characters shown as escapes (\\n, \\x1b …).
-
-    Diagnostics quote the user's values: a newline would split one diagnostic
-    in two, and an escape sequence would drive the terminal.
-    """
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
-class CheckFailed(Exception):
-    """Raised when seeds have errors; carries every diagnostic."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(f"{len(diagnostics)} error(s)")
-        self.diagnostics = sorted(diagnostics)
 
 
 @dataclass
@@ -109,18 +77,6 @@ def field_path(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def closest(word: str, choices: list[str]) -> str | None:
-    """The choice most like `word`, if any is close enough."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''."""
-    guess = closest(word, choices)
-    return f" (did you mean '{guess}'?)" if guess else ""
 
 
 # --------------------------------------------------------------------------- reading
@@ -549,7 +505,7 @@ def stray_seed_files(seeds_dir: Path, root: Path) -> list[Diagnostic]:
             for path in sorted(directory.iterdir()):
                 if _looks_like_yaml(path) and path.suffix not in (".yaml", ".yml"):
                     found.append((path, f"not read: a seed file's name ends in .yaml or .yml, not {path.suffix}"))
-    return [Diagnostic(_display(path, root), 1, 1, "", message) for path, message in found]
+    return [Diagnostic(shown(path, root), 1, 1, "", message) for path, message in found]
 
 
 def _looks_like_yaml(path: Path) -> bool:
@@ -606,22 +562,7 @@ def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagno
 
 def _load_entry(kind: str, path: Path, root: Path) -> tuple[str, tuple[SeedFile | None, list[Diagnostic]] | None]:
     """(display path, load_file's result), or None for a missing briefing.yaml."""
-    display = _display(path, root)
+    display = shown(path, root)
     if kind == "briefing" and not path.exists():
         return display, None
     return display, load_file(kind, path, display)
-
-
-def _display(path: Path, root: Path) -> str:
-    """The path as shown in diagnostics: relative to the project when possible.
-
-    Compared as written first: through a seeds/ folder that is a link, the
-    resolved path is elsewhere on the machine, and that must not reach a
-    message or a page.
-    """
-    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-        try:
-            return candidate.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()

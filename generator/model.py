@@ -22,7 +22,8 @@ from typing import Any, Iterable, Iterator
 
 from . import link, parallel, schema
 from .dates import PartialDate, parse_date
-from .load import WINDOWS_RULE, CheckFailed, Diagnostic, Path_, SeedFile, closest, windows_reserved
+from .diagnostics import BuildError, Diagnostic, closest, hint
+from .load import WINDOWS_RULE, Path_, SeedFile, windows_reserved
 
 
 @dataclass(eq=False)
@@ -314,8 +315,7 @@ class _Registry:
             # 'ivanov-v' is far from 'viktor-ivanov' but close to the alias 'Ivanov'.
             by_name = closest(id_, sorted(self.by_name))
             guess = self.by_name[by_name] if by_name else None
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return f"unknown {self.label} '{id_}'{hint}"
+        return f"unknown {self.label} '{id_}'{hint(guess)}"
 
 
 def _registries(files: list[SeedFile]) -> dict[str, _Registry]:
@@ -485,10 +485,10 @@ def to_date(value: Any) -> PartialDate | None:
 
 
 def build(files: list[SeedFile]) -> Briefing:
-    """Check cross-file rules and resolve every reference; raise CheckFailed on errors."""
+    """Check cross-file rules and resolve every reference; raise BuildError on errors."""
     problems = check_references(files) + check_names(files) + check_issue_ids(files) + check_page_ids(files)
     if problems:
-        raise CheckFailed(problems)
+        raise BuildError(problems, sort=True)
     by_kind: dict[str, list[SeedFile]] = {"briefing": [], "article": [], "actor": [], "term": []}
     for seed in files:
         by_kind[seed.kind].append(seed)

@@ -24,47 +24,8 @@ from typing import Iterator
 import jinja2
 
 from . import cache, load, model, render, schema, write
-
-
-class BuildError(Exception):
-    """A refused build: carries the messages to print (already located)."""
-
-    def __init__(self, messages: list[str], warnings: list[str] | None = None):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-        self.warnings = warnings or []  # printed before the errors, not counted with them
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a briefing project keeps its parts."""
-
-    root: Path
-
-    @property
-    def seeds(self) -> Path:
-        return self.root / "seeds"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def theme(self) -> Path:
-        """Material's partials as changed here (mkdocs.yml's custom_dir)."""
-        return self.root / "templates" / "theme"
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    @property
-    def config(self) -> Path:
-        return self.root / "mkdocs.yml"
+from .diagnostics import BuildError, Diagnostic, shown as shown_path
+from .project import Project
 
 
 @dataclass
@@ -78,7 +39,7 @@ class Report:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)  # printed, but the build goes on
+    warnings: list[Diagnostic] = field(default_factory=list)  # printed, but the build goes on
     # What the write replaced (write.snapshot): undo() puts it back if the site build fails.
     replaced: dict[str, bytes | None] = field(default_factory=dict, repr=False)
 
@@ -91,10 +52,10 @@ class Report:
 
 
 def load_briefing(project: Project) -> model.Briefing:
-    """Load, check and resolve the seeds; raise load.CheckFailed with every error."""
+    """Load, check and resolve the seeds; raise BuildError with every error."""
     files, problems = load.load_seeds(project.seeds, project.root)
     if problems:
-        raise load.CheckFailed(problems)
+        raise BuildError(problems, sort=True)
     briefing = model.build(files)
     model.attach_mentions(briefing)
     return briefing
@@ -119,7 +80,7 @@ def _page_sources(briefing: model.Briefing) -> dict[str, str]:
     return sources
 
 
-def template_error(exc: jinja2.TemplateError) -> str:
+def template_error(exc: jinja2.TemplateError) -> Diagnostic:
     """A Jinja2 error as `templates/x.md.j2:LINE: error: message`.
 
     render.located() has already put any error raised while rendering at its
@@ -127,8 +88,10 @@ def template_error(exc: jinja2.TemplateError) -> str:
     """
     name = getattr(exc, "name", None) or getattr(exc, "filename", None)
     line = getattr(exc, "lineno", None)
-    where = f"templates/{Path(name).name}:{line or 1}" if name else "templates"
-    return f"{where}: error: {exc.message or type(exc).__name__}"
+    message = exc.message or type(exc).__name__
+    if name:
+        return Diagnostic(f"templates/{Path(name).name}", line or 1, message=message)
+    return Diagnostic("templates", message=message)
 
 
 def generate(project: Project) -> Report:
@@ -138,11 +101,8 @@ def generate(project: Project) -> Report:
     counts = cache.still_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
     if counts is not None:  # same inputs, same files on disk: a full run would write nothing
         return Report(**counts, seconds=time.perf_counter() - started)
-    try:
-        with _collector_paused():
-            briefing = load_briefing(project)
-    except load.CheckFailed as failed:
-        raise BuildError([str(d) for d in failed.diagnostics]) from None
+    with _collector_paused():
+        briefing = load_briefing(project)
     # The model lives until the end: keep the collector (and a forked helper's pages) off it.
     gc.freeze()
     try:
@@ -173,14 +133,14 @@ def _apply_or_put_back(project: Project, files: list[write.Output], plan: write.
     try:
         write.apply(project.root, files, plan)
     except write.WriteFailed as failed:
-        messages = [str(failed)]
+        problems = [failed.diagnostic]
         try:
             write.restore(project.root, saved)
         except write.WriteFailed as again:
             # Still recognised as the generator's own (the manifest lists them as pending):
             # the next build finishes the job.
-            messages.append(f"{again}; the next build will put docs/ right")
-        raise BuildError(messages) from None
+            problems.append(put_right_later(again))
+        raise BuildError(problems) from None
 
 
 @contextlib.contextmanager
@@ -199,6 +159,12 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def put_right_later(failed: write.WriteFailed) -> Diagnostic:
+    """A file that could not be put back: the next build (which finds it pending) does it."""
+    d = failed.diagnostic
+    return Diagnostic(d.file, d.line, d.col, d.field, f"{d.message}; the next build will put docs/ right")
 
 
 def undo(project: Project, report: Report) -> None:
@@ -228,7 +194,7 @@ def build_site(
 
     started = time.perf_counter()
     target = site_dir or project.site
-    shown = _shown(target, project.root)
+    shown = shown_path(target, project.root)
     in_place = _built_in_place(project, target, shown)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -237,7 +203,7 @@ def build_site(
         # mkdtemp makes it 0700, and it becomes site/: a web server could not enter it.
         os.chmod(staging, write.folder_mode())
     except OSError as exc:
-        raise BuildError([f"{shown}: error: cannot write: {exc.strerror or exc}"]) from None
+        raise BuildError([write.cannot_write(shown, exc)]) from None
     previous_cwd = os.getcwd()
     try:
         # The abbreviation feed (mkdocs.yml: glossary_file) is found from the working directory.
@@ -247,7 +213,7 @@ def build_site(
             mkdocs_build(config)
     except (MkDocsException, SystemExit, Exception) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError([f"mkdocs.yml: error: the site build failed: {type(exc).__name__}: {exc}"]) from None
+        raise BuildError([Diagnostic("mkdocs.yml", message=f"the site build failed: {type(exc).__name__}: {exc}")]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -268,7 +234,7 @@ def build_site(
             swap_in(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError([f"{shown}: error: cannot write: {exc.strerror or exc}"]) from None
+        raise BuildError([write.cannot_write(shown, exc)]) from None
     return time.perf_counter() - started
 
 
@@ -283,13 +249,13 @@ def _built_in_place(project: Project, target: Path, shown: str) -> bool:
     """
     if target.is_symlink():
         if write.leads_outside(project.root, target):
-            raise BuildError([
-                f"{shown}: error: is a link that leads outside the project, and the builder never writes "
+            raise BuildError([Diagnostic(shown, message=(
+                "is a link that leads outside the project, and the builder never writes "
                 "outside the project; remove the link and copy the built site/ where it should go "
                 "(or mount that folder at site/)"
-            ])
+            ))])
         if not Path(os.path.realpath(target)).is_dir():
-            raise BuildError([f"{shown}: error: is a link to a folder that does not exist; make the folder or remove the link"])
+            raise BuildError([Diagnostic(shown, message="is a link to a folder that does not exist; make the folder or remove the link")])
         return True
     return os.path.ismount(target)
 
@@ -334,20 +300,6 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
-
-
-def _shown(path: Path, root: Path) -> str:
-    """`path` relative to the project when it is inside it (for messages).
-
-    Compared as written first: a `site` link leads elsewhere on the machine,
-    and that path must not reach a message.
-    """
-    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-        try:
-            return candidate.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
 
 
 def swap_in(staging: Path, target: Path) -> None:

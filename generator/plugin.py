@@ -35,6 +35,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from . import pipeline
+from .diagnostics import BuildError, count
+from .project import Project
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -80,20 +82,19 @@ class BriefingPlugin(BasePlugin):
         """Generate docs/ before MkDocs reads it (and before it cleans site/)."""
         if getattr(_skip, "active", False):
             return
-        project = pipeline.Project(Path(config.config_file_path).resolve().parent)
+        project = Project(Path(config.config_file_path).resolve().parent)
         try:
             report = pipeline.generate(project)
-        except pipeline.BuildError as error:
+        except BuildError as error:
             self._refused(error)
             return
         log.info(f"briefing: {report.summary()}")
 
-    def _refused(self, error: pipeline.BuildError) -> None:
-        count = len(error.messages)
-        summary = f"{count} error{'s' if count != 1 else ''} in the seeds; docs/ was not changed"
+    def _refused(self, error: BuildError) -> None:
+        summary = f"{count(len(error.diagnostics))} in the seeds; docs/ was not changed"
         if self.command == "serve":
-            for message in error.messages:
-                print(message, file=sys.stderr, flush=True)
+            for line in error.lines():
+                print(line, file=sys.stderr, flush=True)
             print(f"briefing: {summary}; still serving the last good pages", file=sys.stderr, flush=True)
             return
         for message in error.messages:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import schema
-from .load import Diagnostic, Path_, SeedFile
+from .diagnostics import Diagnostic
+from .load import Path_, SeedFile
 
 COPY_RUN = 12  # words; the content issue's limit is "a dozen words"
 

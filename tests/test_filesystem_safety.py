@@ -214,7 +214,7 @@ def test_linked_seeds_folder_is_read_and_no_machine_path_shows(project, tmp_path
 def test_output_outside_the_folders_is_refused_without_assert(project):
     """The writer's guard is a real check: `python -O` would strip an assert."""
     plan = write.plan_writes(project, [write.Output("docs/../escape.md", "x", "seeds/")])
-    assert plan.conflicts == ["docs/../escape.md: error: refusing to write outside the output folders"]
+    assert [str(c) for c in plan.conflicts] == ["docs/../escape.md: error: refusing to write outside the output folders"]
     assert plan.write == []
 
 
