@@ -71,7 +71,7 @@ def autolink(url: str) -> str:
     """An http(s) URL as a Markdown autolink that makes exactly one link, to exactly `url`.
 
     The loader refuses URLs holding anything Markdown would read here
-    (load.url_problem), so a checked URL comes out unchanged; this is the
+    (validate.url_problem), so a checked URL comes out unchanged; this is the
     second line of defence: whatever is left is %-encoded, so the link can
     neither end early nor hold another.  [ and ] are encoded after the host
     (before it they enclose an IPv6 address); ( and ) stay, as nothing in an

@@ -23,7 +23,8 @@ from typing import Any, Iterable, Iterator
 from . import link, parallel, schema
 from .dates import PartialDate, parse_date
 from .diagnostics import BuildError, Diagnostic, closest, hint
-from .load import WINDOWS_RULE, Path_, SeedFile, windows_reserved
+from .schema import WINDOWS_RULE, FieldPath, windows_reserved
+from .seedfile import SeedFile
 
 
 @dataclass(eq=False)
@@ -259,7 +260,7 @@ class Briefing:
 # --------------------------------------------------------------------------- checks
 
 
-def iter_refs(shape: schema.Shape, data: Any, path: Path_ = ()) -> Iterator[tuple[str, str, Path_]]:
+def iter_refs(shape: schema.Shape, data: Any, path: FieldPath = ()) -> Iterator[tuple[str, str, FieldPath]]:
     """(registry, id, path) for every reference in `data`, walking the schema."""
     if not isinstance(data, dict):
         return
@@ -280,7 +281,7 @@ def _holds_refs(kind: schema.Kind) -> bool:
     return False
 
 
-def _kind_refs(kind: schema.Kind, value: Any, path: Path_) -> Iterator[tuple[str, str, Path_]]:
+def _kind_refs(kind: schema.Kind, value: Any, path: FieldPath) -> Iterator[tuple[str, str, FieldPath]]:
     if kind.name == "ref":
         yield kind.ref, value, path
     elif kind.name == "list" and kind.item is not None:
@@ -350,7 +351,7 @@ def check_names(files: list[SeedFile]) -> list[Diagnostic]:
     A term may share its name with the actor it declares as `actor:`: that is
     how a term such as CSTO points at the organisation's page.
     """
-    owners: dict[str, tuple[SeedFile, str, str, Path_]] = {}
+    owners: dict[str, tuple[SeedFile, str, str, FieldPath]] = {}
     problems = []
     for seed, owner, name, path in _all_names(files):
         key = name_key(name)
@@ -385,7 +386,7 @@ def _plain_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _all_names(files: list[SeedFile]) -> Iterator[tuple[SeedFile, str, str, Path_]]:
+def _all_names(files: list[SeedFile]) -> Iterator[tuple[SeedFile, str, str, FieldPath]]:
     for seed in files:
         if seed.kind == "actor":
             yield seed, f"actor '{seed.id}'", seed.data["name"], ("name",)

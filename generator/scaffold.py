@@ -156,8 +156,8 @@ def create(root: Path, kind: str, slug: str) -> Created:
     """Write the starter for `slug`; refuse a bad slug or an existing file."""
     if kind not in FOLDERS:
         raise ScaffoldError(f"error: unknown kind '{kind}': use one of {', '.join(KINDS)}")
-    if not load.valid_id(slug):
-        raise ScaffoldError(f"error: '{slug}' is not a valid {kind} id: {load.ID_RULE}")
+    if not schema.valid_id(slug):
+        raise ScaffoldError(f"error: '{slug}' is not a valid {kind} id: {schema.ID_RULE}")
     folder = root / "seeds" / FOLDERS[kind]
     path = folder / f"{slug}.yaml"
     display = f"seeds/{FOLDERS[kind]}/{slug}.yaml"

@@ -30,6 +30,37 @@ PARTIAL_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 DATE_PATTERN = rf"^{PARTIAL_DATE}(?:/{PARTIAL_DATE})?$"
 
 
+FieldPath = tuple[Any, ...]  # where a value is in a seed file: ("quotes", 2, "speaker")
+
+
+def field_path(path: FieldPath) -> str:
+    """("quotes", 2, "speaker") -> quotes[2].speaker"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def valid_id(text: str) -> bool:
+    """True for ids that are safe as file names and URLs."""
+    return bool(ID_RE.match(text)) and len(text) <= ID_MAX_LENGTH
+
+
+ID_RULE = "use lowercase letters, digits and single hyphens (e.g. viktor-ivanov)"
+
+# Device names Windows will not create a file under, whatever the case or extension
+# ("con.md", "NUL.yaml", "com1"): a checkout holding one fails there.  Windows also
+# drops trailing dots and spaces, so "con." and "con " are the same name.
+_WINDOWS_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])", re.I)
+WINDOWS_RULE = "CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are device names on Windows, where such a file cannot be checked out"
+
+
+def windows_reserved(name: str) -> bool:
+    """True when Windows reserves `name` (a file name or id) for a device: con, Aux.txt, com1 …"""
+    stem = name.rstrip(". ").split(".")[0].rstrip(" ")
+    return bool(_WINDOWS_DEVICE.fullmatch(stem))
+
+
 @dataclass(frozen=True)
 class Kind:
     """What a field holds.

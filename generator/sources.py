@@ -26,7 +26,8 @@ from typing import Iterator
 
 from . import schema
 from .diagnostics import Diagnostic
-from .load import Path_, SeedFile
+from .schema import FieldPath
+from .seedfile import SeedFile
 
 COPY_RUN = 12  # words; the content issue's limit is "a dozen words"
 
@@ -112,19 +113,19 @@ def copied_run(prose: str, source: Source) -> str | None:
     return None
 
 
-def prose_fields(seed: SeedFile) -> Iterator[tuple[Path_, str]]:
+def prose_fields(seed: SeedFile) -> Iterator[tuple[FieldPath, str]]:
     """(path, text) of every prose field in a seed file, walking the schema."""
     yield from _prose(schema.SEED_SHAPES[seed.kind], seed.data, ())
 
 
-def _prose(shape: schema.Shape, data: dict, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _prose(shape: schema.Shape, data: dict, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
     for f in shape.fields:
         value = data.get(f.name)
         if value is not None:
             yield from _prose_kind(f.kind, value, path + (f.name,))
 
 
-def _prose_kind(kind: schema.Kind, value: object, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _prose_kind(kind: schema.Kind, value: object, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
     if kind.name == "prose":
         yield path, str(value)
     elif kind.name == "list" and kind.item is not None and isinstance(value, list):

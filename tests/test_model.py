@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import link, load, model, pipeline, render
+from generator import link, load, model, pipeline, render, schema
 from generator.dates import PartialDate, Point
 
 
@@ -119,12 +119,12 @@ def test_seed_briefing_joins_lavrov_across_the_years():
 
 @pytest.mark.parametrize("name", ["con", "CON", "Aux", "nul.txt", "NUL.tar.gz", "com1", "COM9.yaml", "lpt0", "prn.", "con .md", "com\u00b9"])
 def test_windows_device_names_are_reserved(name):
-    assert load.windows_reserved(name)
+    assert schema.windows_reserved(name)
 
 
 @pytest.mark.parametrize("name", ["conan", "console", "com10", "lpt", "auxiliary", "nul-pointer", "icon"])
 def test_names_that_only_start_like_a_device_are_not(name):
-    assert not load.windows_reserved(name)
+    assert not schema.windows_reserved(name)
 
 
 def test_every_fixed_page_reserves_the_ids_built_to_its_place():
