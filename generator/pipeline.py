@@ -23,7 +23,7 @@ from typing import Iterator
 
 import jinja2
 
-from . import cache, load, model, render, schema, write
+from . import cache, load, mentions, model, render, resolve, schema, write
 from .diagnostics import BuildError, Diagnostic, shown as shown_path
 from .project import Project
 
@@ -56,8 +56,8 @@ def load_briefing(project: Project) -> model.Briefing:
     files, problems = load.load_seeds(project.seeds, project.root)
     if problems:
         raise BuildError(problems, sort=True)
-    briefing = model.build(files)
-    model.attach_mentions(briefing)
+    briefing = resolve.build(files)
+    mentions.attach_mentions(briefing)
     return briefing
 
 

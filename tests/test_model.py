@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import link, load, model, pipeline, render, schema
+from generator import crosscheck, link, model, pipeline, schema
 from generator.dates import PartialDate, Point
 
 
@@ -130,11 +130,11 @@ def test_names_that_only_start_like_a_device_are_not(name):
 def test_every_fixed_page_reserves_the_ids_built_to_its_place():
     # Derived from the renderer's own list of fixed pages: an id "index" in any of
     # their folders, or in a folder named like a fixed page (stances/), would clash.
-    fixed = {model.built_as(page) for page in render.fixed_pages()}
+    fixed = {crosscheck.built_as(page) for page in model.fixed_pages()}
     assert {"", "articles/", "actors/", "stances/", "timeline/", "glossary/"} <= fixed
-    assert model.built_as("actors/index.md") == "actors/"
-    assert model.built_as("stances/index.md") == model.built_as("stances.md") == "stances/"
-    assert model.built_as("actors/nato.md") not in fixed
+    assert crosscheck.built_as("actors/index.md") == "actors/"
+    assert crosscheck.built_as("stances/index.md") == crosscheck.built_as("stances.md") == "stances/"
+    assert crosscheck.built_as("actors/nato.md") not in fixed
 
 
 @pytest.mark.parametrize("first, second", [
@@ -144,4 +144,4 @@ def test_every_fixed_page_reserves_the_ids_built_to_its_place():
     ("Office", "O\ufb03ce"),         # ligature
 ])
 def test_lookalike_names_share_a_key(first, second):
-    assert model.name_key(first) == model.name_key(second)
+    assert crosscheck.name_key(first) == crosscheck.name_key(second)
