@@ -74,9 +74,9 @@ sys.exit(cli.main(["--root", sys.argv[1], "check"]))
 _BUILD = """
 import logging, sys
 from pathlib import Path
-from generator import pipeline
+from generator import project, site
 logging.basicConfig(level=logging.WARNING)
-pipeline.build_site(pipeline.Project(Path(sys.argv[1])))
+site.build_site(project.Project(Path(sys.argv[1])))
 """
 
 

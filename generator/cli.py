@@ -20,7 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import pipeline, running, sources
+from . import pipeline, running, site, sources
 from .diagnostics import BuildError, Diagnostic, print_refusal
 from .project import Project
 
@@ -85,7 +85,7 @@ def _build(project: Project, offline_edition: bool) -> int:
 
             print(offline.build_offline(project).summary(project.root))
             return 0
-        seconds = pipeline.build_site(project)
+        seconds = site.build_site(project)
     except BuildError as error:
         if report is not None:  # docs/ was written, but the site was refused: undo that too
             try:

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import linkcheck, pipeline, running, write
+from . import linkcheck, running, write
+from .site import build_site
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -81,7 +82,7 @@ def build_offline(project: Project) -> Edition:
         raise BuildError([error.diagnostic]) from None
     try:
         site = scratch / NAME
-        seconds = pipeline.build_site(project, site_dir=site, overrides=overrides(project))
+        seconds = build_site(project, site_dir=site, overrides=overrides(project))
         finish(site)
         # Links are checked here, not in build_site: the shim is only added by finish().
         problems = outside_references(site) + linkcheck.check_site(site, NAME)

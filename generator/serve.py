@@ -37,7 +37,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import cache, pipeline, running, write
+from . import cache, pipeline, running, site, write
 from .diagnostics import BuildError, print_refusal
 from .project import Project
 
@@ -118,7 +118,7 @@ class PreviewServer(LiveReloadServer):
             say("no page changed: the site stays as it is")
             return
         try:
-            pipeline.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
+            site.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
         except BuildError as error:
             print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")

@@ -285,7 +285,7 @@ def assert_whole(root: Path, versions) -> None:
 # A build run in a subprocess that kills itself (SIGKILL, as `kill -9`) at a chosen point.
 KILLER = """
 import os, signal, sys
-from generator import cli, pipeline, write
+from generator import cli, swap, write
 point, n = sys.argv[2], int(sys.argv[3])
 calls = {"count": 0}
 def die_at(module, name, when_count=n):
@@ -302,18 +302,18 @@ def die_at(module, name, when_count=n):
 if point == "write":            # before the n-th file write of docs/ (manifest first)
     die_at(write, "_atomic_write")
 elif point == "site":           # after the MkDocs build, before the swap
-    die_at(pipeline, "swap_in")
+    die_at(swap, "swap_in")
 elif point == "exchange-after": # right after the atomic exchange, before the old copy is removed
-    die_at(pipeline, "_exchange")
+    die_at(swap, "_exchange")
 elif point == "renames":        # no atomic exchange: between the two renames of the fallback
-    pipeline._exchange = lambda a, b: False
-    real_rename = type(pipeline.Path()).rename
+    swap._exchange = lambda a, b: False
+    real_rename = type(swap.Path()).rename
     def rename(self, target):
         result = real_rename(self, target)
         if self.name == "site":
             os.kill(os.getpid(), signal.SIGKILL)
         return result
-    type(pipeline.Path()).rename = rename
+    type(swap.Path()).rename = rename
 sys.exit(cli.main(["--root", sys.argv[1], "build"]))
 """
 

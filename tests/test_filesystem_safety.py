@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, make_project
-from generator import cli, pipeline, running, write
+from generator import cli, pipeline, running, swap, write
 from test_bad_inputs import _seeds_b, briefing, snapshot
 
 MINI_SEEDS = FIXTURES / "mini" / "seeds"
@@ -136,7 +136,7 @@ def test_site_mount_point_is_built_into_in_place(built, monkeypatch, capsys):
     inode = site.stat().st_ino
     real_ismount = os.path.ismount
     monkeypatch.setattr(os.path, "ismount", lambda p: os.fspath(p) == os.fspath(site) or real_ismount(p))
-    monkeypatch.setattr(pipeline, "_exchange", lambda a, b: pytest.fail("a mount point was swapped"))
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: pytest.fail("a mount point was swapped"))
     _seeds_b(built / "seeds")
     assert cli.main(["--root", str(built), "build"]) == 0, capsys.readouterr().err
     assert site.stat().st_ino == inode  # the same folder, its content replaced
