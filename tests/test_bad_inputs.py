@@ -198,8 +198,8 @@ def test_template_errors_are_located_at_the_failing_line(case, good_build, tmp_p
     assert snapshot(root) == before
 
 
-def test_template_errors_in_the_forked_helper_are_located_too(good_build, tmp_path):
-    """A page rendered by the forked helper fails there (the helper survives the
+def test_template_errors_in_a_forked_worker_are_located_too(good_build, tmp_path):
+    """A page rendered by a forked worker fails there (the worker survives the
     RecursionError and exits), and the error is reported as a plain run reports it."""
     root = copy_of(good_build, tmp_path)
     heading = "# {{ actor.name | text }}\n"  # line 5
@@ -207,10 +207,10 @@ def test_template_errors_in_the_forked_helper_are_located_too(good_build, tmp_pa
         "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n"
         '{% if actor.id == "ivan-petrov" %}{{ forever(0) }}{% endif %}\n'
     )
-    # Ivan Petrov's page is the tenth job (an odd one): the helper's, not this process's.
+    # Ivan Petrov's page is the tenth job: a worker's, not this process's.
     break_template(root / "templates" / "actor.md.j2", heading, endless + heading)
     before = snapshot(root)
-    # MIN_JOBS lowered so that the fixture's fifteen pages are shared with a helper.
+    # MIN_JOBS lowered so that the fixture's fifteen pages are shared with workers.
     code = (
         "import sys\nfrom generator import cli, parallel\nparallel.MIN_JOBS = 2\n"
         "sys.exit(cli.main(['--root', sys.argv[1], 'build']))"
