@@ -7,11 +7,10 @@ page goes.  validate.py checks each file on its own before these run.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 import unicodedata
-from typing import Any, Iterator
+from typing import Iterator
 
 from . import schema
 from .diagnostics import Diagnostic, closest, hint
@@ -20,37 +19,6 @@ from .schema import WINDOWS_RULE, FieldPath, windows_reserved
 from .seedfile import SeedFile
 
 # --------------------------------------------------------------------------- checks
-
-
-def iter_refs(shape: schema.Shape, data: Any, path: FieldPath = ()) -> Iterator[tuple[str, str, FieldPath]]:
-    """(registry, id, path) for every reference in `data`, walking the schema."""
-    if not isinstance(data, dict):
-        return
-    for f in shape.fields:
-        if data.get(f.name) is not None and _holds_refs(f.kind):
-            yield from _kind_refs(f.kind, data[f.name], path + (f.name,))
-
-
-@functools.lru_cache(maxsize=None)
-def _holds_refs(kind: schema.Kind) -> bool:
-    """True when a value of `kind` can contain a reference (prose and lists of it cannot)."""
-    if kind.name == "ref":
-        return True
-    if kind.name == "list" and kind.item is not None:
-        return _holds_refs(kind.item)
-    if kind.name == "object" and kind.shape is not None:
-        return any(_holds_refs(f.kind) for f in kind.shape.fields)
-    return False
-
-
-def _kind_refs(kind: schema.Kind, value: Any, path: FieldPath) -> Iterator[tuple[str, str, FieldPath]]:
-    if kind.name == "ref":
-        yield kind.ref, value, path
-    elif kind.name == "list" and kind.item is not None:
-        for index, item in enumerate(value):
-            yield from _kind_refs(kind.item, item, path + (index,))
-    elif kind.name == "object" and kind.shape is not None:
-        yield from iter_refs(kind.shape, value, path)
 
 
 def slug(text: str) -> str:
@@ -101,7 +69,8 @@ def check_references(files: list[SeedFile]) -> list[Diagnostic]:
     regs = _registries(files)
     problems = []
     for seed in files:
-        for registry, id_, path in iter_refs(schema.SEED_SHAPES[seed.kind], seed.data):
+        for kind, id_, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.REF):
+            registry = kind.ref
             if id_ not in regs[registry].ids:
                 problems.append(seed.error(path, regs[registry].unknown(id_)))
     return problems

@@ -13,7 +13,7 @@ from typing import Any
 from . import link, schema
 from .dates import parse_date
 from .diagnostics import Diagnostic, did_you_mean
-from .schema import ID_RULE, FieldPath, valid_id
+from .schema import ID_RULE, FieldPath, Form, valid_id
 from .seedfile import SeedFile
 
 MAX_TEXT_CHARS = schema.MAX_TEXT_CHARS
@@ -47,8 +47,7 @@ class _Checker:
                 self.fail(path, f"missing required key '{f.name}': {f.doc}")
 
     def kind(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
-        check = getattr(self, "k_" + kind.name)
-        check(kind, value, path)
+        CHECKS[kind.form](self, kind, value, path)
 
     def fail(self, path: FieldPath, message: str, at_key: bool = False) -> None:
         self.problems.append(self.seed.error(path, message, at_key=at_key))
@@ -72,7 +71,6 @@ class _Checker:
     def k_text(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
         self.text_value(value, path)
 
-    k_prose = k_text
 
     def k_url(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
         text = self.text_value(value, path)
@@ -100,7 +98,6 @@ class _Checker:
         if text is not None and not valid_id(text):
             self.fail(path, f"'{text}' is not a valid {kind.ref or 'tag'} id: {ID_RULE}")
 
-    k_tag = k_ref
 
     def k_datestring(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
         text = self.text_value(value, path)
@@ -120,16 +117,23 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(path, f"expected a list, got {type_name(value)}")
             return
-        assert kind.item is not None
         for index, item in enumerate(value):
             if item is None:
                 self.fail(path + (index,), "list item is empty")
             else:
-                self.kind(kind.item, item, path + (index,))
+                self.kind(kind.items(), item, path + (index,))
 
     def k_object(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
-        assert kind.shape is not None
-        self.shape(kind.shape, value, path)
+        self.shape(kind.fields(), value, path)
+
+
+# How each form of value is checked.
+CHECKS = {
+    Form.TEXT: _Checker.k_text, Form.PROSE: _Checker.k_text, Form.URL: _Checker.k_url,
+    Form.BOOL: _Checker.k_bool, Form.COUNT: _Checker.k_count, Form.ENUM: _Checker.k_enum,
+    Form.REF: _Checker.k_ref, Form.TAG: _Checker.k_ref, Form.DATE: _Checker.k_date,
+    Form.DATE_STRING: _Checker.k_datestring, Form.LIST: _Checker.k_list, Form.OBJECT: _Checker.k_object,
+}
 
 
 # ASCII characters RFC 3986 never allows in a URL unencoded.  Each could also be read
