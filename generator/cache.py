@@ -131,11 +131,3 @@ def remember(project: Project, inputs: str | None, manifest_path: Path, report: 
         os.replace(temporary, folder / STATE)
     except OSError:
         pass  # without a cache the next run simply takes the full path
-
-
-def forget(project: Project) -> None:
-    """Drop the record, so the next generation takes the full path."""
-    try:
-        _state_path(project).unlink()
-    except OSError:
-        pass

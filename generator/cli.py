@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from pathlib import Path
 
 from . import pipeline, running, site, sources
@@ -161,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`briefing build | head -1`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line for the user, the traceback on request
+        if site.debugging():
+            traceback.print_exc(file=sys.stderr)
+        print(f"briefing: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; BRIEFING_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
     finally:
         if in_main_thread:  # main() is also called in-process (tests): leave the handler as it was
             signal.signal(signal.SIGTERM, previous)

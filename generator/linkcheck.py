@@ -192,7 +192,7 @@ class SiteChecker:
         """One message per broken or unsafe link, in a stable order."""
         problems: list[Diagnostic] = []
         names = sorted((f for f in self._files if f.endswith(".html")), key=lambda f: f.split("/"))
-        # Parsing is most of the work, and pages are independent: share it with a helper.
+        # Parsing is most of the work, and pages are independent: share it among the forked workers.
         self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
         for name in names:
             page = self.page(name)

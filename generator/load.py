@@ -94,7 +94,7 @@ def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagno
     problems: list[Diagnostic] = stray_seed_files(seeds_dir, root)
     seen: dict[tuple[str, str], str] = {}
     entries = list(seed_paths(seeds_dir))
-    # Files are independent: on two cores a forked helper reads every other one.
+    # Files are independent: forked workers read them on every core.
     for (kind, path), (display, loaded) in zip(entries, parallel.run_all(lambda e: _load_entry(*e, root), entries)):
         if loaded is None:
             problems.append(Diagnostic(display, 1, 1, "", "missing: the briefing's settings file is required"))

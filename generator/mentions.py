@@ -48,8 +48,8 @@ def attach_mentions(briefing: Briefing) -> None:
     ]
     sources += [(a.page, a.name, [a.description]) for a in briefing.actors]
     sources += [(t.page, t.term, [t.definition]) for t in briefing.terms]
-    # Finding the names is the costly part and each page is independent: on two
-    # cores a forked helper does every other page.  Targets travel as numbers.
+    # Finding the names is the costly part and each page is independent: forked
+    # workers share the pages on every core.  Targets travel as numbers.
     keys = list(owners)
     numbers = {key: number for number, key in enumerate(keys)}
     found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2]), sources)

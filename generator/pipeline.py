@@ -58,7 +58,7 @@ def load_briefing(project: Project) -> model.Briefing:
 
 def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
     """Every generated file: pages, the abbreviation feed and the JSON Schemas."""
-    pages = render.render_pages(briefing, project.templates, encode=True)  # bytes: half the memory
+    pages = render.render_pages(briefing, project.templates)  # bytes: half the memory
     sources = _page_sources(briefing)
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
@@ -98,7 +98,7 @@ def generate(project: Project) -> Report:
         return Report(**counts, seconds=time.perf_counter() - started)
     with _collector_paused():
         briefing = load_briefing(project)
-    # The model lives until the end: keep the collector (and a forked helper's pages) off it.
+    # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     try:
         files = outputs(project, briefing)

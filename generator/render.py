@@ -232,7 +232,7 @@ def abbreviations(terms: list[Term]) -> str:
     """Python-Markdown abbreviation definitions for every term with a tooltip.
 
     A blank line separates definitions: consecutive definition lines make
-    abbr's cost grow with the square of the term count (see GUIDE.md).
+    abbr's cost grow with the square of the term count.
     """
     lines = []
     for term in terms:
@@ -245,8 +245,8 @@ def abbreviations(terms: list[Term]) -> str:
     return "\n".join(lines)
 
 
-def render_pages(briefing: Briefing, templates: Path, encode: bool = False) -> dict[str, Any]:
-    """Every generated page, keyed by its path relative to docs/; as UTF-8 bytes if `encode`.
+def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
+    """Every generated page as UTF-8 bytes, keyed by its path relative to docs/.
 
     Bytes take half the memory of a str with one non-ASCII character in it,
     and each page is encoded as soon as it is rendered, so all of them are
@@ -259,9 +259,6 @@ def render_pages(briefing: Briefing, templates: Path, encode: bool = False) -> d
     jobs += timeline_jobs(renderer, briefing.events())
     jobs += [(article.page, renderer.article, (article,)) for article in briefing.articles]
     jobs += [(actor.page, renderer.actor, (actor,)) for actor in briefing.actors]
-    # Pages are independent: on two cores a forked helper renders every other one.
-    if encode:
-        texts = parallel.run_all(lambda job: job[1](*job[2]).encode("utf-8"), jobs)
-    else:
-        texts = parallel.run_all(lambda job: job[1](*job[2]), jobs)
+    # Pages are independent: forked workers render them on every core.
+    texts = parallel.run_all(lambda job: job[1](*job[2]).encode("utf-8"), jobs)
     return {path: text for (path, _, _), text in zip(jobs, texts)}

@@ -30,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from conftest import FIXTURES, make_project, serve_folder
+from helpers import briefing
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 ACCEPTED = CASES / "accepted"
@@ -42,22 +44,9 @@ DIAGNOSTIC = re.compile(r"^[^:\n]+:\d+:\d+: error: .+$")
 # --------------------------------------------------------------------------- helpers
 
 
-def briefing(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real `briefing` command line on the project at `root`."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=timeout, cwd=root,
-    )
-
-
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file of the project except the seeds (which each case changes), by path."""
-    files = {}
-    for path in sorted(root.rglob("*")):
-        name = path.relative_to(root).as_posix()
-        if path.is_file() and not name.startswith("seeds/"):
-            files[name] = path.read_bytes()
-    return files
+    return helpers.snapshot(root, exclude=("seeds/",))
 
 
 def lay_over(case: Path, root: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, make_project
 from generator import linkcheck
+from helpers import briefing, snapshot
 
 PAGE = """<!doctype html>
 <html><head><link rel="stylesheet" href="{up}assets/main.css"></head>
@@ -121,15 +122,8 @@ def test_the_checker_reads_each_page_once(tmp_path):
     assert len(checker._pages) == 21  # every page parsed once, the target included
 
 
-def briefing(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=120, cwd=root,
-    )
-
-
 def files(root: Path, folder: str) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / folder).rglob("*")) if p.is_file()}
+    return snapshot(root, (folder,))
 
 
 def test_a_broken_link_fails_the_build_and_changes_nothing(tmp_path):

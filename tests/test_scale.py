@@ -52,7 +52,7 @@ def test_trie_expression_finds_what_the_alternation_found():
         names = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))})
         text = "".join(rng.choice(alphabet + "x_") for _ in range(60))
         expected = [m.span() for m in flat_alternation(names).finditer(text)]
-        assert [m.span() for m in link._names_pattern(names).finditer(text)] == expected, (names, text)
+        assert [m.span() for m in link.compile_names(names, link._WHOLE_WORD).finditer(text)] == expected, (names, text)
 
 
 def test_longest_name_wins_and_word_edges_hold():

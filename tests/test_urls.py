@@ -12,6 +12,7 @@ import pytest
 
 from conftest import FIXTURES, make_project
 from generator import link, validate
+from helpers import briefing
 
 # Addresses an editor may well paste: all must pass and come out unchanged.
 GOOD = [
@@ -119,9 +120,3 @@ def test_every_address_is_refused_at_its_line_or_built_as_one_exact_link(tmp_pat
         assert hrefs(row) == [url], name
 
 
-def briefing(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The real `briefing` command line on the project at `root`."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=300, cwd=root,
-    )
