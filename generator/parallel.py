@@ -6,7 +6,9 @@ context), so they already hold everything the jobs read (the loaded
 briefing, compiled templates): the job itself is never pickled, only the
 bounds of each slice of the list go out and the results come back.
 
-The pool is used only when it is safe and worth it: on Linux (macOS forbids
+This process does the first share of the list itself while the workers
+(one per other core) do the rest.  The pool is used only when it is safe
+and worth it: on Linux (macOS forbids
 fork after some system libraries start; Windows has none), with at least two
 cores, no other thread running (forking a threaded process, such as
 `mkdocs serve`, can deadlock), and a long list.  Otherwise the jobs run here,
@@ -31,8 +33,9 @@ Result = TypeVar("Result")
 
 # Below this many jobs the forks and the pickling cost more than they save.
 MIN_JOBS = 200
-# Slices per worker: enough that a slow slice does not leave the other workers idle.
-SLICES_PER_WORKER = 4
+# Slices per worker: one, so results travel back once, when this process has done its own share
+# (the pool's thread that receives them takes the GIL from the work here).
+SLICES_PER_WORKER = 1
 
 # The job and its items while run_all runs: the forked workers inherit them.
 _work: tuple[Callable, Sequence] | None = None
@@ -72,21 +75,32 @@ def _run_slice(bounds: tuple[int, int]) -> list | None:
 
 
 def run_all(job: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[job(item) for item in items], shared among forked workers when that pays."""
+    """[job(item) for item in items], shared among this process and forked workers when that pays.
+
+    This process does the first share itself (it would only wait otherwise);
+    the rest goes to one worker per other core, in slices.
+    """
     if not worth_forking(len(items)):
         return [job(item) for item in items]
     global _work
-    workers = cores()
-    step = -(-len(items) // (workers * SLICES_PER_WORKER))
-    slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    workers = cores() - 1
+    own = len(items) // (workers + 1)
+    step = -(-(len(items) - own) // (workers * SLICES_PER_WORKER))
+    slices = [(start, min(start + step, len(items))) for start in range(own, len(items), step)]
     _work = (job, items)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_run_slice, slices))
+            theirs = pool.map(_run_slice, slices)
+            try:
+                mine = [job(items[index]) for index in range(own)]
+            except Exception:  # the first failing item is here: raise it as a plain loop would
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            parts = [mine, *theirs]
     except BrokenProcessPool:  # a worker died (killed, out of memory): do its work here
         parts = [None]
     finally:
         _work = None
-    if any(part is None for part in parts):  # a job failed: a plain loop raises its error as it would
+    if any(part is None for part in parts):  # a job failed in a worker: a plain loop raises its error as it would
         return [job(item) for item in items]
     return [result for part in parts for result in part]
