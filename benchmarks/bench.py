@@ -14,7 +14,7 @@ Steps, all in one temporary folder (removed at the end unless --keep):
    own process;
 5. build, in the same run, plain MkDocs + Material sites with the same page
    paths and a nav of the top pages only, no Markdown extensions: pages of
-   eight 60-word paragraphs (as GUIDE.md measured), then pages of plain
+   eight 60-word paragraphs, then pages of plain
    prose as long as each generated page;
 6. time the linker alone on one text, with 50 names and with 5,000 names;
 7. check, then generate, a briefing of one article naming C actors and one
@@ -74,9 +74,9 @@ sys.exit(cli.main(["--root", sys.argv[1], "check"]))
 _BUILD = """
 import logging, sys
 from pathlib import Path
-from generator import pipeline
+from generator import project, site
 logging.basicConfig(level=logging.WARNING)
-pipeline.build_site(pipeline.Project(Path(sys.argv[1])))
+site.build_site(project.Project(Path(sys.argv[1])))
 """
 
 
@@ -158,7 +158,7 @@ def plain_site(folder: Path, pages: list[tuple[str, int]], same_volume: bool) ->
     """A plain MkDocs + Material project with one page per (path, size) of `pages`.
 
     Each page is a heading and paragraphs of plain prose: eight paragraphs of
-    60 words (the pages GUIDE.md's measurements used), or, with
+    60 words, or, with
     `same_volume`, as many as make the page as long as the generated one.
     The nav holds only the top pages, as the briefing's does.
     """

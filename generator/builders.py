@@ -1,14 +1,14 @@
 """The two site builders that read mkdocs.yml, and the command each needs.
 
 MkDocs (with Material) is the builder `briefing build` uses, through its Python
-API (pipeline.build_site).  Zensical, Material's successor, reads the same
+API (site.build_site).  Zensical, Material's successor, reads the same
 mkdocs.yml but has no plugin API: it ignores the `briefing` plugin, so the
 generator must have written docs/ and includes/ before it runs.  Both must run
 from the project folder: generator.markdown_abbr finds `glossary_file`
 (includes/abbreviations.md) from the working directory.
 
-This module only names the builders and their commands; pipeline.build_site
-does not use it yet.
+This module only names the builders and their commands; site.build_site
+builds with site.MKDOCS, behind the small site.Builder interface.
 """
 
 from __future__ import annotations

@@ -21,10 +21,8 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .pipeline import Project
+from .project import Project
 
 CACHE_DIR = ".briefing-cache"
 STATE = "state.json"
@@ -42,7 +40,7 @@ def _files(folder: Path, skip: Path | None = None) -> list[Path]:
     return found
 
 
-def inputs_digest(project: "Project") -> str | None:
+def inputs_digest(project: Project) -> str | None:
     """A digest of everything generation reads, or None if something cannot be read."""
     import jinja2
     import yaml
@@ -54,7 +52,7 @@ def inputs_digest(project: "Project") -> str | None:
     ))
 
 
-def site_inputs_digest(project: "Project") -> str | None:
+def site_inputs_digest(project: Project) -> str | None:
     """A digest of what a site build reads from the project: docs/, includes/, mkdocs.yml,
     and the theme's overrides (templates/theme/, mkdocs.yml's custom_dir).
 
@@ -89,11 +87,11 @@ def _digest(salt: str, groups: tuple[tuple[str, list[Path]], ...]) -> str | None
     return digest.hexdigest()
 
 
-def _state_path(project: "Project") -> Path:
+def _state_path(project: Project) -> Path:
     return project.root / CACHE_DIR / STATE
 
 
-def still_current(project: "Project", inputs: str | None, manifest_path: Path, disk_hash) -> dict | None:
+def still_current(project: Project, inputs: str | None, manifest_path: Path, disk_hash) -> dict | None:
     """The last report's counts if nothing has changed since it was made, else None.
 
     `disk_hash(path)` gives the hash the manifest would record for a file on
@@ -115,7 +113,7 @@ def still_current(project: "Project", inputs: str | None, manifest_path: Path, d
         return None
 
 
-def remember(project: "Project", inputs: str | None, manifest_path: Path, report: dict) -> None:
+def remember(project: Project, inputs: str | None, manifest_path: Path, report: dict) -> None:
     """Record the inputs and manifest of a successful generation (best effort)."""
     if inputs is None:
         return
@@ -133,11 +131,3 @@ def remember(project: "Project", inputs: str | None, manifest_path: Path, report
         os.replace(temporary, folder / STATE)
     except OSError:
         pass  # without a cache the next run simply takes the full path
-
-
-def forget(project: "Project") -> None:
-    """Drop the record, so the next generation takes the full path."""
-    try:
-        _state_path(project).unlink()
-    except OSError:
-        pass

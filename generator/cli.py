@@ -18,20 +18,20 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from pathlib import Path
 
-from . import pipeline, running, sources
+from . import pipeline, running, site, sources
+from .diagnostics import BuildError, Diagnostic, print_refusal
+from .project import Project
 
 
-def _project(args: argparse.Namespace) -> pipeline.Project:
-    return pipeline.Project(Path(args.root).resolve())
+def _project(args: argparse.Namespace) -> Project:
+    return Project(Path(args.root).resolve())
 
 
-def _fail(error: pipeline.BuildError) -> int:
-    for message in error.warnings + error.messages:
-        print(message, file=sys.stderr)
-    count = len(error.messages)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr)
+def _fail(error: BuildError) -> int:
+    print_refusal(error, sys.stderr)
     return 1
 
 
@@ -40,24 +40,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = _project(args)
     try:
         briefing = pipeline.load_briefing(project)
-    except pipeline.load.CheckFailed as failed:
-        return _fail(pipeline.BuildError([str(d) for d in failed.diagnostics]))
+    except BuildError as error:
+        return _fail(error)
     print(f"ok: {len(briefing.articles)} articles, {len(briefing.actors)} actors, {len(briefing.terms)} terms")
     if args.sources:
         return _check_sources(project, Path(args.sources))
     return 0
 
 
-def _check_sources(project: pipeline.Project, directory: Path) -> int:
+def _check_sources(project: Project, directory: Path) -> int:
     """Quotes verbatim in their source, no copied runs of prose."""
     texts = sources.read_sources(directory)
     if not texts:
-        print(f"{directory}: error: no *.txt source files here", file=sys.stderr)
+        print(Diagnostic(str(directory), message="no *.txt source files here"), file=sys.stderr)
         return 1
     files, _ = pipeline.load.load_seeds(project.seeds, project.root)
     problems = sources.check_against_sources(files, texts)
     if problems:
-        return _fail(pipeline.BuildError([str(d) for d in sorted(problems)]))
+        return _fail(BuildError(problems, sort=True))
     quotes = sum(len(f.data.get("quotes") or []) for f in files if f.kind == "article")
     print(f"ok: {quotes} quotes found verbatim in {len(texts)} sources; no run of {sources.COPY_RUN}+ copied words")
     return 0
@@ -70,11 +70,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         with running.one_at_a_time(project.root):
             return _build(project, getattr(args, "offline", False))
     except running.RunError as error:
-        print(error, file=sys.stderr)
+        print(error.diagnostic, file=sys.stderr)
         return 1
 
 
-def _build(project: pipeline.Project, offline_edition: bool) -> int:
+def _build(project: Project, offline_edition: bool) -> int:
     report = None
     try:
         report = pipeline.generate(project)
@@ -86,13 +86,13 @@ def _build(project: pipeline.Project, offline_edition: bool) -> int:
 
             print(offline.build_offline(project).summary(project.root))
             return 0
-        seconds = pipeline.build_site(project)
-    except pipeline.BuildError as error:
+        seconds = site.build_site(project)
+    except BuildError as error:
         if report is not None:  # docs/ was written, but the site was refused: undo that too
             try:
                 pipeline.undo(project, report)
             except pipeline.write.WriteFailed as failed:
-                error.messages.append(f"{failed}; the next build will put docs/ right")
+                error.diagnostics.append(pipeline.put_right_later(failed))
         return _fail(error)
     print(f"site: built {project.site.relative_to(project.root)}/ with MkDocs in {seconds:.2f} s")
     return 0
@@ -162,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`briefing build | head -1`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line for the user, the traceback on request
+        if site.debugging():
+            traceback.print_exc(file=sys.stderr)
+        print(f"briefing: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; BRIEFING_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
     finally:
         if in_main_thread:  # main() is also called in-process (tests): leave the handler as it was
             signal.signal(signal.SIGTERM, previous)

@@ -71,7 +71,7 @@ def autolink(url: str) -> str:
     """An http(s) URL as a Markdown autolink that makes exactly one link, to exactly `url`.
 
     The loader refuses URLs holding anything Markdown would read here
-    (load.url_problem), so a checked URL comes out unchanged; this is the
+    (validate.url_problem), so a checked URL comes out unchanged; this is the
     second line of defence: whatever is left is %-encoded, so the link can
     neither end early nor hold another.  [ and ] are encoded after the host
     (before it they enclose an IPv6 address); ( and ) stay, as nothing in an
@@ -157,25 +157,17 @@ def prose_form(name: str) -> str:
     return re.sub(r"([\[\]])", r"\\\1", text)
 
 
-def _names_pattern(names: list[str], template: str = _WHOLE_WORD) -> re.Pattern[str]:
-    """One expression matching any of `names` as a whole word, the longest first.
+def compile_names(names: list[str], template: str) -> re.Pattern[str]:
+    """`template` (with one "{}") compiled around an expression matching any of `names`, the longest first.
 
     The names are arranged as a trie ("Ivan|Ivanov|Iran" becomes
     "I(?:ran|van(?:ov)?)"): a flat alternation makes `re` try every name at
     every word start, so its cost grows with the number of names, while the
     trie is walked one character at a time.  Greedy `?` tries the longer name
     first and falls back to the shorter one when the end-of-word check fails,
-    exactly as the longest-first alternation did.  Pathological name sets
-    (thousands of nested prefixes) fall back to that flat alternation.
-    """
-    return compile_names(names, template)
-
-
-def compile_names(names: list[str], template: str) -> re.Pattern[str]:
-    """`template` (with one "{}") compiled around an expression matching any of `names`.
-
-    The expression is trie-shaped (see _names_pattern); where the trie nests
-    too deep for `re`, it is the flat alternation, longest name first.
+    exactly as the longest-first alternation did.  Where the trie nests too
+    deep for `re` (thousands of nested prefixes), it is the flat alternation,
+    longest name first.
     """
     try:
         body = _trie_regex(_trie(names)) if names else r"(?!x)x"
@@ -222,7 +214,7 @@ class Matcher:
         self.targets: dict[str, Target] = {}
         for name, target in names:
             self.targets.setdefault(prose_form(name) if in_prose else name, target)
-        self.pattern = _names_pattern(list(self.targets), _WHOLE_WORD_IN_PROSE if in_prose else _WHOLE_WORD)
+        self.pattern = compile_names(list(self.targets), _WHOLE_WORD_IN_PROSE if in_prose else _WHOLE_WORD)
 
     def find(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """(start, end, target) of every name in `text` outside protected spans."""
@@ -299,14 +291,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])" + "".join(_NOT_AFTER) + r"\s+(?=[A-Z“
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, folded onto one line."""
     return _SENTENCE_END.split(inline(text))
-
-
-def sentences_naming(matcher: Matcher, text: str) -> Iterator[tuple[Target, str]]:
-    """(target, sentence) for each target named in `text`, once per sentence."""
-    parts = sentences(text)
-    for index, named in names_per_sentence(matcher, text):
-        for target in named:
-            yield target, parts[index]
 
 
 def names_per_sentence(matcher: Matcher, text: str) -> list[tuple[int, list[Target]]]:

@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import parallel
+from .diagnostics import Diagnostic
 
 # Attributes that load or lead to another resource.
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data"}
@@ -187,11 +188,11 @@ class SiteChecker:
         """A site file as messages show it: site/actors/x/index.html."""
         return posixpath.join(self.display, name)
 
-    def check(self) -> list[str]:
+    def check(self) -> list[Diagnostic]:
         """One message per broken or unsafe link, in a stable order."""
-        problems: list[str] = []
+        problems: list[Diagnostic] = []
         names = sorted((f for f in self._files if f.endswith(".html")), key=lambda f: f.split("/"))
-        # Parsing is most of the work, and pages are independent: share it with a helper.
+        # Parsing is most of the work, and pages are independent: share it among the forked workers.
         self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
         for name in names:
             page = self.page(name)
@@ -199,7 +200,7 @@ class SiteChecker:
             found += [(script.line, script.col, self.check_script(name, script)) for script in page.scripts]
             found += [(h.line, h.col, f"event handler {h.url} would run code") for h in page.handlers]
             found += [(label.line, label.col, _html_label(label.url)) for label in page.html_labels]
-            problems += [f"{self.shown(name)}:{line}:{col}: error: {message}" for line, col, message in sorted(
+            problems += [Diagnostic(self.shown(name), line, col, message=message) for line, col, message in sorted(
                 (f for f in found if f[2]), key=lambda f: (f[0], f[1]))]
         return problems
 
@@ -273,6 +274,6 @@ def _short(url: str) -> str:
     return url if len(url) <= 100 else url[:97] + "..."
 
 
-def check_site(site: Path, display: str = "site") -> list[str]:
+def check_site(site: Path, display: str = "site") -> list[Diagnostic]:
     """Every broken internal link or anchor, and every unsafe URL, in the built site."""
     return SiteChecker(site, display).check()

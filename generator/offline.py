@@ -38,7 +38,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import linkcheck, pipeline, running, write
+from . import linkcheck, running, write
+from .site import build_site
+from .diagnostics import BuildError, Diagnostic
+from .project import Project
 
 NAME = "briefing-offline"
 VENDOR = Path(__file__).resolve().parent / "vendor" / "iframe-worker"
@@ -67,40 +70,40 @@ class Edition:
         )
 
 
-def build_offline(project: pipeline.Project) -> Edition:
+def build_offline(project: Project) -> Edition:
     """Build the offline edition from docs/ and write dist/briefing-offline.zip.
 
-    Raises pipeline.BuildError; on any error dist/ is left as it was.
+    Raises BuildError; on any error dist/ is left as it was.
     """
     try:
         # In the project, not the system's temporary folder: see generator/running.py.
         scratch = running.scratch_folder(project.root, "offline")
     except running.RunError as error:
-        raise pipeline.BuildError([str(error)]) from None
+        raise BuildError([error.diagnostic]) from None
     try:
         site = scratch / NAME
-        seconds = pipeline.build_site(project, site_dir=site, overrides=overrides(project))
+        seconds = build_site(project, site_dir=site, overrides=overrides(project))
         finish(site)
         # Links are checked here, not in build_site: the shim is only added by finish().
         problems = outside_references(site) + linkcheck.check_site(site, NAME)
         if problems:
-            raise pipeline.BuildError(problems)
+            raise BuildError(problems)
         zip_path = project.root / "dist" / f"{NAME}.zip"
         if write.leads_outside(project.root, zip_path.parent):
-            raise pipeline.BuildError([
-                "dist: error: is a link that leads outside the project, and the builder never writes "
+            raise BuildError([Diagnostic("dist", message=(
+                "is a link that leads outside the project, and the builder never writes "
                 "outside the project; remove the link and copy the zip where it should go"
-            ])
+            ))])
         try:
             files = write_zip(site, zip_path)
         except OSError as exc:
-            raise pipeline.BuildError([f"dist/{NAME}.zip: error: cannot write: {exc.strerror or exc}"]) from None
+            raise BuildError([write.cannot_write(f"dist/{NAME}.zip", exc)]) from None
         return Edition(zip_path, files, zip_path.stat().st_size, seconds)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def overrides(project: pipeline.Project) -> dict:
+def overrides(project: Project) -> dict:
     """MkDocs config overrides that turn the project's own config into the offline one."""
     from mkdocs.utils import yaml_load
 
@@ -170,7 +173,7 @@ class _Loads(HTMLParser):
                 self.loads.append((line, col + 1, tag, address.strip()))
 
 
-def outside_references(site: Path) -> list[str]:
+def outside_references(site: Path) -> list[Diagnostic]:
     """One error per outside address the built pages would load, at its first page."""
     found: dict[tuple[str, str], list[str]] = {}
     for page in sorted(site.rglob("*.html")):
@@ -183,10 +186,11 @@ def outside_references(site: Path) -> list[str]:
     return [_outside_message(tag, address, places) for (tag, address), places in found.items()]
 
 
-def _outside_message(tag: str, address: str, places: list[str]) -> str:
+def _outside_message(tag: str, address: str, places: list[str]) -> Diagnostic:
     more = len({p.rsplit(":", 2)[0] for p in places}) - 1
     also = f" (also in {more} other page{'s' if more != 1 else ''})" if more else ""
-    return f"{places[0]}: error: offline: <{tag}> loads {address} from outside the edition{also}"
+    file, line, col = places[0].rsplit(":", 2)
+    return Diagnostic(file, int(line), int(col), message=f"offline: <{tag}> loads {address} from outside the edition{also}")
 
 
 def write_zip(site: Path, zip_path: Path) -> int:

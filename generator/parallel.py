@@ -1,34 +1,44 @@
-"""Share a long list of independent jobs with one forked helper process.
+"""Run a long list of independent jobs on every core, with the standard library's process pool.
 
-Generation is pure CPU work in Python, so threads do not help; a second
-process does, on a machine with two or more cores.  The helper is a fork of
-this process, so it already holds everything the jobs read (the loaded
-briefing, compiled templates) and only the results travel back, pickled,
-through a temporary file.
+Generation is pure CPU work in Python, so threads do not help; processes do.
+The pool's workers are forks of this process (multiprocessing's "fork"
+context), so they already hold everything the jobs read (the loaded
+briefing, compiled templates): the job itself is never pickled, only the
+bounds of each slice of the list go out and the results come back.
 
-The split is made only when it is safe and worth it: on Linux (macOS
-forbids fork after some system libraries start; Windows has none), with at
-least two cores, no other thread running (forking a threaded process, such
-as `mkdocs serve`, can deadlock), and a long list.  Otherwise, and whenever
-the helper fails, the jobs run here, one after the other, so results and
-errors are exactly those of a plain loop.  BRIEFING_SERIAL=1 in the
-environment turns the helper off (to profile, or to compare).
+This process does the first share of the list itself while the workers
+(one per other core) do the rest.  The pool is used only when it is safe
+and worth it: on Linux (macOS forbids
+fork after some system libraries start; Windows has none), with at least two
+cores, no other thread running (forking a threaded process, such as
+`mkdocs serve`, can deadlock), and a long list.  Otherwise the jobs run here,
+one after the other.  When a worker fails (an error in a job, a worker that
+dies) the whole list is run again here, so the error raised is exactly the
+one a plain loop raises, at the first failing item.  BRIEFING_SERIAL=1 in
+the environment turns the pool off (to profile, or to compare).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
 import sys
-import tempfile
 import threading
-from typing import BinaryIO, Callable, Sequence, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Below this many jobs the fork and the pickling cost more than they save.
+# Below this many jobs the forks and the pickling cost more than they save.
 MIN_JOBS = 200
+# Slices per worker: one, so results travel back once, when this process has done its own share
+# (the pool's thread that receives them takes the GIL from the work here).
+SLICES_PER_WORKER = 1
+
+# The job and its items while run_all runs: the forked workers inherit them.
+_work: tuple[Callable, Sequence] | None = None
 
 
 def cores() -> int:
@@ -40,7 +50,7 @@ def cores() -> int:
 
 
 def worth_forking(jobs: int) -> bool:
-    """True when sharing `jobs` jobs with a forked helper is possible and pays."""
+    """True when sharing `jobs` jobs with forked workers is possible and pays."""
     return (
         jobs >= MIN_JOBS
         and sys.platform.startswith("linux")
@@ -50,78 +60,47 @@ def worth_forking(jobs: int) -> bool:
     )
 
 
-def run_all(job: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[job(item) for item in items], with every other item done by a forked helper."""
-    if not worth_forking(len(items)):
-        return [job(item) for item in items]
-    # The helper writes its results to a spool file rather than a pipe: it never
-    # waits for this process to read, and they are read back a batch at a time.
-    with tempfile.TemporaryFile(prefix="briefing-") as spool:
-        pid = os.fork()
-        if pid == 0:  # the helper: the odd items
-            _helper(job, items[1::2], spool)
-        try:
-            mine = [job(item) for item in items[0::2]]
-        except Exception:
-            _stop(pid)
-            return [job(item) for item in items]  # raises the first error, as a plain loop does
-        except BaseException:
-            _stop(pid)
-            raise
-        _, status = os.waitpid(pid, 0)
-        theirs = _read_batches(spool) if status == 0 else None
-    if theirs is None or len(theirs) != len(items) // 2:
-        # The helper failed: run everything here so any error is raised as a loop raises it.
-        return [job(item) for item in items]
-    results: list[Result] = []
-    for index in range(len(items)):
-        results.append(mine[index // 2] if index % 2 == 0 else theirs[index // 2])
-    return results
+def _run_slice(bounds: tuple[int, int]) -> list | None:
+    """In a worker: the results of one slice of the items, or None if a job failed.
 
-
-# Results per pickled batch in the spool file.
-BATCH = 256
-
-
-def _helper(job: Callable[[Item], Result], items: Sequence[Item], spool: BinaryIO) -> None:
-    """In the forked helper: run the jobs, spool the pickled results, exit at once."""
-    status = 1
+    The error itself does not travel back (not every exception survives
+    pickling, and a deep RecursionError's traceback is huge): the parent
+    runs the list again and raises it there, as a plain loop does.
+    """
+    job, items = _work  # type: ignore[misc]  # set before the fork
     try:
-        batch = []
-        for item in items:
-            batch.append(job(item))
-            if len(batch) == BATCH:
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
-        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-        spool.flush()
-        status = 0
-    except BaseException:  # the parent redoes the work and reports the error itself
-        pass
-    finally:
-        # No cleanup handlers: they belong to the parent (open files, test runners, atexit).
-        os._exit(status)
-
-
-def _read_batches(spool: BinaryIO) -> list | None:
-    """Every result the helper spooled, in order (None if the file is damaged)."""
-    spool.seek(0)
-    results: list = []
-    try:
-        while True:
-            results.extend(pickle.load(spool))
-    except EOFError:
-        return results
-    except (pickle.UnpicklingError, ValueError, TypeError):
+        return [job(items[index]) for index in range(*bounds)]
+    except Exception:  # noqa: BLE001 - reported by the parent's own run, see run_all
         return None
 
 
-def _stop(pid: int) -> None:
-    """End the helper after a failure here, and reap it."""
-    import signal
+def run_all(job: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """[job(item) for item in items], shared among this process and forked workers when that pays.
 
+    This process does the first share itself (it would only wait otherwise);
+    the rest goes to one worker per other core, in slices.
+    """
+    if not worth_forking(len(items)):
+        return [job(item) for item in items]
+    global _work
+    workers = cores() - 1
+    own = len(items) // (workers + 1)
+    step = -(-(len(items) - own) // (workers * SLICES_PER_WORKER))
+    slices = [(start, min(start + step, len(items))) for start in range(own, len(items), step)]
+    _work = (job, items)
     try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = pool.map(_run_slice, slices)
+            try:
+                mine = [job(items[index]) for index in range(own)]
+            except Exception:  # the first failing item is here: raise it as a plain loop would
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            parts = [mine, *theirs]
+    except BrokenProcessPool:  # a worker died (killed, out of memory): do its work here
+        parts = [None]
+    finally:
+        _work = None
+    if any(part is None for part in parts):  # a job failed in a worker: a plain loop raises its error as it would
+        return [job(item) for item in items]
+    return [result for part in parts for result in part]

@@ -10,7 +10,7 @@ seeing the new pages; `briefing serve` filters its own writes and does not.)
 
 Builders without a plugin API (Zensical ignores plugins and hooks) do not run
 this: `briefing build` generates docs/ itself first, and then tells this
-plugin not to generate a second time (see `docs_already_generated`).
+plugin not to generate a second time (see `site.docs_already_generated`).
 
 With bad seeds:
 - `mkdocs build`: each diagnostic is logged as an error (`file:line:col:
@@ -23,35 +23,19 @@ With bad seeds:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sys
-import threading
 from pathlib import Path
-from typing import Iterator
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pipeline
+from . import pipeline, site
+from .diagnostics import BuildError, count
+from .project import Project
 
 log = logging.getLogger("mkdocs.plugins.briefing")
-
-# Set while `briefing` itself runs MkDocs on docs/ it has just generated.
-_skip = threading.local()
-
-
-@contextlib.contextmanager
-def docs_already_generated() -> Iterator[None]:
-    """Within this block the plugin does not generate: the caller already did."""
-    previous = getattr(_skip, "active", False)
-    _skip.active = True
-    try:
-        yield
-    finally:
-        _skip.active = previous
-
 
 class BriefingPlugin(BasePlugin):
     """Runs the briefing generator at the start of each MkDocs build."""
@@ -71,29 +55,26 @@ class BriefingPlugin(BasePlugin):
         plugins find it when run from the project), which breaks
         `mkdocs build -f elsewhere/mkdocs.yml`; with this plugin it does not.
         """
-        settings = config.mdx_configs.get("generator.markdown_abbr")
-        if settings and settings.get("glossary_file") and not Path(settings["glossary_file"]).is_absolute():
-            settings["glossary_file"] = str(Path(config.config_file_path).resolve().parent / settings["glossary_file"])
+        site.glossary_from_config_folder(config.mdx_configs, config.config_file_path)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Generate docs/ before MkDocs reads it (and before it cleans site/)."""
-        if getattr(_skip, "active", False):
+        if site.generation_skipped():
             return
-        project = pipeline.Project(Path(config.config_file_path).resolve().parent)
+        project = Project(Path(config.config_file_path).resolve().parent)
         try:
             report = pipeline.generate(project)
-        except pipeline.BuildError as error:
+        except BuildError as error:
             self._refused(error)
             return
         log.info(f"briefing: {report.summary()}")
 
-    def _refused(self, error: pipeline.BuildError) -> None:
-        count = len(error.messages)
-        summary = f"{count} error{'s' if count != 1 else ''} in the seeds; docs/ was not changed"
+    def _refused(self, error: BuildError) -> None:
+        summary = f"{count(len(error.diagnostics))} in the seeds; docs/ was not changed"
         if self.command == "serve":
-            for message in error.messages:
-                print(message, file=sys.stderr, flush=True)
+            for line in error.lines():
+                print(line, file=sys.stderr, flush=True)
             print(f"briefing: {summary}; still serving the last good pages", file=sys.stderr, flush=True)
             return
         for message in error.messages:

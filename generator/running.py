@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import write
+from .diagnostics import Diagnostic
 
 try:
     import fcntl
@@ -38,21 +39,25 @@ SCRATCH = re.compile(r"^(?:offline|serve)-(\d+)-")
 
 
 class RunError(Exception):
-    """The run folder cannot be used; the message names it relative to the project."""
+    """The run folder cannot be used; the diagnostic names it relative to the project."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
 
 
 def run_folder(root: Path) -> Path:
     """The project's `.briefing-run/` folder, made if missing; never a link (RunError)."""
     folder = root / RUN_DIR
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise RunError(f"{RUN_DIR}: error: is not a real folder; remove it (the build makes it)")
+        raise RunError(Diagnostic(RUN_DIR, message="is not a real folder; remove it (the build makes it)"))
     try:
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by `briefing`: its lock and scratch folders, never committed.\n*\n", encoding="utf-8")
     except OSError as exc:
-        raise RunError(f"{RUN_DIR}: error: cannot write: {exc.strerror or exc}") from None
+        raise RunError(Diagnostic(RUN_DIR, message=f"cannot write: {exc.strerror or exc}")) from None
     return folder
 
 
@@ -67,7 +72,7 @@ def one_at_a_time(root: Path) -> Iterator[None]:
         # O_NOFOLLOW: a link planted at the lock's name must not make us write elsewhere.
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
     except OSError as exc:
-        raise RunError(f"{RUN_DIR}/{LOCK}: error: cannot open: {exc.strerror or exc}") from None
+        raise RunError(Diagnostic(f"{RUN_DIR}/{LOCK}", message=f"cannot open: {exc.strerror or exc}")) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -94,4 +99,4 @@ def scratch_folder(root: Path, kind: str) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=folder))
     except OSError as exc:
-        raise RunError(f"{RUN_DIR}: error: cannot write: {exc.strerror or exc}") from None
+        raise RunError(Diagnostic(RUN_DIR, message=f"cannot write: {exc.strerror or exc}")) from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import load, schema
+from .schema import Form
 
 # `briefing new KIND`: kind -> folder under seeds/ (the loader's layout, inverted).
 FOLDERS = {kind: folder for folder, kind in load.SEED_FOLDERS.items()}
@@ -50,35 +51,34 @@ class Created:
 
 def kind_hint(kind: schema.Kind, doc: str = "") -> str:
     """One sentence on what a value of `kind` looks like ('' when the doc says it)."""
-    if kind.name == "url":
+    if kind.form is Form.URL:
         return "" if "http" in doc else "An http(s) address."
-    if kind.name == "bool":
+    if kind.form is Form.BOOL:
         return "true or false."
-    if kind.name == "enum":
+    if kind.form is Form.ENUM:
         return "" if all(v in doc for v in kind.values) else f"One of: {', '.join(kind.values)}."
-    if kind.name == "ref":
+    if kind.form is Form.REF:
         name, where = REFS[kind.ref]
         return f"An {name} ({where})."
-    if kind.name == "tag":
+    if kind.form is Form.TAG:
         return "Lowercase words joined by hyphens."
-    if kind.name == "datestring":
+    if kind.form is Form.DATE_STRING:
         return f"{DATE_FORMAT}."
-    if kind.name == "date":
+    if kind.form is Form.DATE:
         mapping = "" if "mapping" in doc else "; or a mapping with 'on', qualifier, inferred and note"
         return f"Format: {DATE_FORMAT}{mapping}."
-    if kind.name == "list":
-        return _list_hint(kind.item)
+    if kind.form is Form.LIST:
+        return _list_hint(kind.items())
     return ""
 
 
-def _list_hint(item: schema.Kind | None) -> str:
-    assert item is not None
-    if item.name == "object":
+def _list_hint(item: schema.Kind) -> str:
+    if item.form is Form.OBJECT:
         return "A list; each item has the fields below."
-    if item.name == "ref":
+    if item.form is Form.REF:
         name, where = REFS[item.ref]
         return f"A list of {name}s, each {where}."
-    if item.name == "tag":
+    if item.form is Form.TAG:
         return "A list of lowercase-hyphenated tags."
     return "A list: one item per line, after '- '."
 
@@ -103,13 +103,11 @@ def _comment_out(lines: list[str]) -> list[str]:
 def _value_lines(f: schema.Field) -> list[str]:
     """The key with an empty value (and an empty item or nested fields)."""
     kind = f.kind
-    if kind.name == "object":
-        assert kind.shape is not None
-        return [f"{f.name}:"] + _indent(shape_lines(kind.shape), 2)
-    if kind.name == "list" and kind.item is not None and kind.item.name == "object":
-        assert kind.item.shape is not None
-        return [f"{f.name}:"] + _indent(_item_lines(kind.item.shape), 2)
-    if kind.name == "list":
+    if kind.form is Form.OBJECT:
+        return [f"{f.name}:"] + _indent(shape_lines(kind.fields()), 2)
+    if kind.form is Form.LIST and kind.items().form is Form.OBJECT:
+        return [f"{f.name}:"] + _indent(_item_lines(kind.items().fields()), 2)
+    if kind.form is Form.LIST:
         return [f"{f.name}:", "  -"]
     return [f"{f.name}:"]
 
@@ -156,8 +154,8 @@ def create(root: Path, kind: str, slug: str) -> Created:
     """Write the starter for `slug`; refuse a bad slug or an existing file."""
     if kind not in FOLDERS:
         raise ScaffoldError(f"error: unknown kind '{kind}': use one of {', '.join(KINDS)}")
-    if not load.valid_id(slug):
-        raise ScaffoldError(f"error: '{slug}' is not a valid {kind} id: {load.ID_RULE}")
+    if not schema.valid_id(slug):
+        raise ScaffoldError(f"error: '{slug}' is not a valid {kind} id: {schema.ID_RULE}")
     folder = root / "seeds" / FOLDERS[kind]
     path = folder / f"{slug}.yaml"
     display = f"seeds/{FOLDERS[kind]}/{slug}.yaml"

@@ -16,9 +16,11 @@ Seed layout (one file per thing that becomes a page, named by its id):
 
 from __future__ import annotations
 
+import enum
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 # Ids become file names and URLs: lowercase ASCII words joined by hyphens.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -30,21 +32,80 @@ PARTIAL_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 DATE_PATTERN = rf"^{PARTIAL_DATE}(?:/{PARTIAL_DATE})?$"
 
 
+FieldPath = tuple[Any, ...]  # where a value is in a seed file: ("quotes", 2, "speaker")
+
+
+def field_path(path: FieldPath) -> str:
+    """("quotes", 2, "speaker") -> quotes[2].speaker"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def valid_id(text: str) -> bool:
+    """True for ids that are safe as file names and URLs."""
+    return bool(ID_RE.match(text)) and len(text) <= ID_MAX_LENGTH
+
+
+ID_RULE = "use lowercase letters, digits and single hyphens (e.g. viktor-ivanov)"
+
+# Device names Windows will not create a file under, whatever the case or extension
+# ("con.md", "NUL.yaml", "com1"): a checkout holding one fails there.  Windows also
+# drops trailing dots and spaces, so "con." and "con " are the same name.
+_WINDOWS_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])", re.I)
+WINDOWS_RULE = "CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are device names on Windows, where such a file cannot be checked out"
+
+
+def windows_reserved(name: str) -> bool:
+    """True when Windows reserves `name` (a file name or id) for a device: con, Aux.txt, com1 …"""
+    stem = name.rstrip(". ").split(".")[0].rstrip(" ")
+    return bool(_WINDOWS_DEVICE.fullmatch(stem))
+
+
+class Form(enum.Enum):
+    """The forms a field's value can take (the JSON Schema and the checker follow them)."""
+
+    TEXT = "text"
+    PROSE = "prose"  # text in our own words: linked, checked against the sources
+    URL = "url"
+    BOOL = "bool"
+    COUNT = "count"  # a whole number, 1 or more
+    ENUM = "enum"
+    DATE = "date"  # a date string, or a DATE_DETAIL mapping
+    DATE_STRING = "datestring"  # a date string only
+    REF = "ref"  # an id that must exist in a registry
+    TAG = "tag"
+    LIST = "list"
+    OBJECT = "object"
+
+
 @dataclass(frozen=True)
 class Kind:
-    """What a field holds.
+    """What a field holds: its form, and what that form needs.
 
-    `name` is one of: text, prose, url, bool, count, enum, date, datestring,
-    ref, tag, list, object (count: a whole number, 1 or more).  `ref` names the registry an id must exist in (actor, term,
-    article, issue); `values` lists an enum's allowed values; `item` is the
-    kind of a list's items; `shape` is an object's shape.
+    `ref` names the registry an id must exist in (actor, term, article,
+    issue); `values` lists an enum's allowed values; `item` is the kind of a
+    list's items; `shape` is an object's shape.
     """
 
-    name: str
+    form: Form
     ref: str = ""
     values: tuple[str, ...] = ()
     item: "Kind | None" = None
     shape: "Shape | None" = None
+
+    def items(self) -> "Kind":
+        """The kind of a list's items."""
+        if self.item is None:
+            raise TypeError(f"a {self.form.value} kind has no items")
+        return self.item
+
+    def fields(self) -> "Shape":
+        """The shape of an object."""
+        if self.shape is None:
+            raise TypeError(f"a {self.form.value} kind has no shape")
+        return self.shape
 
 
 @dataclass(frozen=True)
@@ -73,34 +134,34 @@ class Shape:
         return None
 
 
-TEXT = Kind("text")
-PROSE = Kind("prose")
-URL = Kind("url")
-BOOL = Kind("bool")
-COUNT = Kind("count")
-DATE = Kind("date")            # a date string, or a DATE_DETAIL mapping
-DATE_STRING = Kind("datestring")  # a date string only
-TAG = Kind("tag")
+TEXT = Kind(Form.TEXT)
+PROSE = Kind(Form.PROSE)
+URL = Kind(Form.URL)
+BOOL = Kind(Form.BOOL)
+COUNT = Kind(Form.COUNT)
+DATE = Kind(Form.DATE)
+DATE_STRING = Kind(Form.DATE_STRING)
+TAG = Kind(Form.TAG)
 
 
 def enum(*values: str) -> Kind:
     """A text field limited to `values`."""
-    return Kind("enum", values=values)
+    return Kind(Form.ENUM, values=values)
 
 
 def ref(registry: str) -> Kind:
     """An id that must exist in `registry` (actor, term, article or issue)."""
-    return Kind("ref", ref=registry)
+    return Kind(Form.REF, ref=registry)
 
 
 def list_of(item: Kind) -> Kind:
     """A list whose items are all of kind `item`."""
-    return Kind("list", item=item)
+    return Kind(Form.LIST, item=item)
 
 
 def obj(shape: Shape) -> Kind:
     """A nested mapping of shape `shape`."""
-    return Kind("object", shape=shape)
+    return Kind(Form.OBJECT, shape=shape)
 
 
 ACTOR_TYPES = (
@@ -247,28 +308,26 @@ SEED_SHAPES = {"briefing": BRIEFING, "article": ARTICLE, "actor": ACTOR, "term":
 
 def _kind_schema(kind: Kind) -> dict[str, Any]:
     """JSON Schema for one kind."""
-    if kind.name in ("text", "prose"):
+    if kind.form in (Form.TEXT, Form.PROSE):
         return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}
-    if kind.name == "url":
+    if kind.form is Form.URL:
         return {"type": "string", "pattern": "^https?://"}
-    if kind.name == "bool":
+    if kind.form is Form.BOOL:
         return {"type": "boolean"}
-    if kind.name == "count":
+    if kind.form is Form.COUNT:
         return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
-    if kind.name == "enum":
+    if kind.form is Form.ENUM:
         return {"enum": list(kind.values)}
-    if kind.name in ("ref", "tag"):
+    if kind.form in (Form.REF, Form.TAG):
         return {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
-    if kind.name == "datestring":
+    if kind.form is Form.DATE_STRING:
         return {"type": "string", "pattern": DATE_PATTERN}
-    if kind.name == "date":
+    if kind.form is Form.DATE:
         plain = {"type": "string", "pattern": DATE_PATTERN}
         return {"oneOf": [plain, _shape_schema(DATE_DETAIL)]}
-    if kind.name == "list":
-        assert kind.item is not None
-        return {"type": "array", "items": _kind_schema(kind.item)}
-    assert kind.name == "object" and kind.shape is not None
-    return _shape_schema(kind.shape)
+    if kind.form is Form.LIST:
+        return {"type": "array", "items": _kind_schema(kind.items())}
+    return _shape_schema(kind.fields())
 
 
 def _shape_schema(shape: Shape) -> dict[str, Any]:
@@ -296,3 +355,44 @@ def json_schema(kind: str) -> dict[str, Any]:
         "title": f"Briefing {kind} seed file",
         **_shape_schema(shape),
     }
+
+
+# --------------------------------------------------------------------------- walking seed data
+
+
+def walk(shape: Shape, data: Any, form: Form, path: FieldPath = ()) -> Iterator[tuple[Kind, Any, FieldPath]]:
+    """(kind, value, path) of every value of `form` in `data`, a mapping of `shape`.
+
+    The one walker over seed data: references (Form.REF) for the cross-file
+    checks, prose (Form.PROSE) for the source checks.  Values of the wrong
+    type are passed over: the checker has reported them.
+    """
+    if not isinstance(data, dict):
+        return
+    for f in shape.fields:
+        value = data.get(f.name)
+        if value is not None and holds(f.kind, form):
+            yield from _walk_kind(f.kind, value, form, path + (f.name,))
+
+
+@functools.lru_cache(maxsize=None)
+def holds(kind: Kind, form: Form) -> bool:
+    """True when a value of `kind` is or can contain a value of `form`."""
+    if kind.form is form:
+        return True
+    if kind.form is Form.LIST:
+        return holds(kind.items(), form)
+    if kind.form is Form.OBJECT:
+        return any(holds(f.kind, form) for f in kind.fields().fields)
+    return False
+
+
+def _walk_kind(kind: Kind, value: Any, form: Form, path: FieldPath) -> Iterator[tuple[Kind, Any, FieldPath]]:
+    if kind.form is form:
+        yield kind, value, path
+    elif kind.form is Form.LIST and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_kind(kind.items(), item, form, path + (index,))
+    elif kind.form is Form.OBJECT:
+        yield from walk(kind.fields(), value, form, path)
+

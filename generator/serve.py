@@ -37,7 +37,9 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import cache, pipeline, running, write
+from . import cache, pipeline, running, site, write
+from .diagnostics import BuildError, print_refusal
+from .project import Project
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
@@ -67,7 +69,7 @@ def parse_address(text: str) -> tuple[str, int]:
 class PreviewServer(LiveReloadServer):
     """MkDocs' live-reload server, rebuilding with the generator first."""
 
-    def __init__(self, project: pipeline.Project, host: str, port: int, site_dir: Path):
+    def __init__(self, project: Project, host: str, port: int, site_dir: Path):
         super().__init__(builder=self.rebuild, host=host, port=port, root=str(site_dir))
         self.project = project
         self.site_dir = site_dir
@@ -91,14 +93,14 @@ class PreviewServer(LiveReloadServer):
             with running.one_at_a_time(self.project.root):
                 self._rebuild()
         except running.RunError as error:
-            print(error, file=sys.stderr, flush=True)
+            print(error.diagnostic, file=sys.stderr, flush=True)
 
     def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             report = self._generate()
-        except pipeline.BuildError as error:
-            _print_errors(error.messages, error.warnings)
+        except BuildError as error:
+            print_refusal(error, sys.stderr)
             if self.built:
                 say("the seeds have errors: still serving the last good site; save a fix to rebuild")
                 return
@@ -116,9 +118,9 @@ class PreviewServer(LiveReloadServer):
             say("no page changed: the site stays as it is")
             return
         try:
-            pipeline.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
-        except pipeline.BuildError as error:
-            _print_errors(error.messages)
+            site.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
+        except BuildError as error:
+            print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")
             return
         self.built = True
@@ -194,13 +196,6 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _print_errors(messages: list[str], warnings: list[str] = ()) -> None:
-    for message in [*warnings, *messages]:
-        print(message, file=sys.stderr, flush=True)
-    count = len(messages)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr, flush=True)
-
-
 def _check_free(host: str, port: int) -> None:
     """Fail early, before the first build, when the address cannot be used."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -220,7 +215,7 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def serve(project: pipeline.Project, address: str = DEFAULT_ADDRESS) -> int:
+def serve(project: Project, address: str = DEFAULT_ADDRESS) -> int:
     """Serve the project with live reload until interrupted; return an exit status."""
     try:
         host, port = parse_address(address)
@@ -232,7 +227,7 @@ def serve(project: pipeline.Project, address: str = DEFAULT_ADDRESS) -> int:
         # In the project, not the system's temporary folder: see generator/running.py.
         site_dir = running.scratch_folder(project.root, "serve")
     except running.RunError as error:
-        print(error, file=sys.stderr)
+        print(error.diagnostic, file=sys.stderr)
         return 1
     server = PreviewServer(project, host, port, site_dir / "site")
     _stop_on_sigterm()

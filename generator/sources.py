@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 from . import schema
-from .load import Diagnostic, Path_, SeedFile
+from .diagnostics import Diagnostic
+from .schema import FieldPath
+from .seedfile import SeedFile
 
 COPY_RUN = 12  # words; the content issue's limit is "a dozen words"
 
@@ -111,26 +113,10 @@ def copied_run(prose: str, source: Source) -> str | None:
     return None
 
 
-def prose_fields(seed: SeedFile) -> Iterator[tuple[Path_, str]]:
+def prose_fields(seed: SeedFile) -> Iterator[tuple[FieldPath, str]]:
     """(path, text) of every prose field in a seed file, walking the schema."""
-    yield from _prose(schema.SEED_SHAPES[seed.kind], seed.data, ())
-
-
-def _prose(shape: schema.Shape, data: dict, path: Path_) -> Iterator[tuple[Path_, str]]:
-    for f in shape.fields:
-        value = data.get(f.name)
-        if value is not None:
-            yield from _prose_kind(f.kind, value, path + (f.name,))
-
-
-def _prose_kind(kind: schema.Kind, value: object, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if kind.name == "prose":
+    for _, value, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.PROSE):
         yield path, str(value)
-    elif kind.name == "list" and kind.item is not None and isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _prose_kind(kind.item, item, path + (index,))
-    elif kind.name == "object" and kind.shape is not None and isinstance(value, dict):
-        yield from _prose(kind.shape, value, path)
 
 
 def check_against_sources(files: list[SeedFile], sources: list[Source]) -> list[Diagnostic]:

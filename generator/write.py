@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from .diagnostics import Diagnostic, warning
+
 MANIFEST = "docs/.briefing-manifest.json"
 
 
@@ -65,23 +67,29 @@ class Plan:
     write: list[Output] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: list[Diagnostic] = field(default_factory=list)
     # Path -> hash on disk of every file found to be the generator's own (kept, to be
     # rewritten or removed): what a run killed half-way must still recognise.
     owned: dict[str, str] = field(default_factory=dict)
     # Outputs not written because their folder is reached through a link (seeds/schema/ in a
     # linked seeds/ folder): left out of the manifest too.
     skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 class WriteFailed(Exception):
     """A write or removal the system refused: `path` (relative) and the cause, for the message."""
 
     def __init__(self, path: str, cause: OSError):
-        super().__init__(f"{path}: error: cannot write: {cause.strerror or cause}")
+        self.diagnostic = cannot_write(path, cause)
+        super().__init__(str(self.diagnostic))
         self.path = path
         self.cause = cause
+
+
+def cannot_write(path: str, cause: OSError) -> Diagnostic:
+    """`path: error: cannot write: <the system's reason>`."""
+    return Diagnostic(path, message=f"cannot write: {cause.strerror or cause}")
 
 
 def digest(data: bytes) -> str:
@@ -122,7 +130,7 @@ def leads_outside(root: Path, path: Path) -> bool:
     return os.path.commonpath([real_root, os.path.realpath(path)]) != real_root
 
 
-def read_manifest(root: Path, section: str = "files", warnings: list[str] | None = None) -> dict[str, str]:
+def read_manifest(root: Path, section: str = "files", warnings: list[Diagnostic] | None = None) -> dict[str, str]:
     """Path -> hash of every file the generator last wrote (empty if none).
 
     Entries outside the output folders are ignored, so a damaged or hostile
@@ -140,7 +148,7 @@ def read_manifest(root: Path, section: str = "files", warnings: list[str] | None
         if is_output_path(path):
             kept[path] = hash_
         elif warnings is not None:
-            warnings.append(f"{MANIFEST}: warning: ignored the entry {path!r}: it is not inside an output folder")
+            warnings.append(warning(MANIFEST, f"ignored the entry {path!r}: it is not inside an output folder"))
     return kept
 
 
@@ -164,7 +172,7 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
     for output in outputs:
         # A real check, not an assert: `python -O` removes asserts.
         if not is_output_path(output.path):
-            plan.conflicts.append(f"{output.path}: error: refusing to write outside the output folders")
+            plan.conflicts.append(Diagnostic(output.path, message="refusing to write outside the output folders"))
             continue
         link = link_on_the_way(root, output.path)
         if link is not None:
@@ -181,18 +189,18 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
                 plan.owned[output.path] = on_disk
         elif output.path in manifest or output.path in pending:
             plan.conflicts.append(
-                f"{output.path}: error: this generated page was edited by hand; move the change "
-                f"into {output.source} and delete the page, then build again"
+                Diagnostic(output.path, message=f"this generated page was edited by hand; move the change "
+                f"into {output.source} and delete the page, then build again")
             )
         else:
             plan.conflicts.append(
-                f"{output.path}: error: a file the generator did not write is in the way of the "
-                f"page generated from {output.source}; rename one of them"
+                Diagnostic(output.path, message=f"a file the generator did not write is in the way of the "
+                f"page generated from {output.source}; rename one of them")
             )
     for path in sorted((set(manifest) | set(pending)) - wanted):
         link = link_on_the_way(root, path)
         if link is not None:
-            plan.warnings.append(f"{MANIFEST}: warning: ignored the entry {path!r}: it leads through the link {link}")
+            plan.warnings.append(warning(MANIFEST, f"ignored the entry {path!r}: it leads through the link {link}"))
             continue
         on_disk = _disk_hash(root / path)
         if on_disk is not None and on_disk in (manifest.get(path), pending.get(path)):
@@ -200,8 +208,8 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
             plan.owned[path] = on_disk
         elif on_disk is not None:
             plan.conflicts.append(
-                f"{path}: error: this generated page is no longer generated but was edited by "
-                f"hand, so it was kept; delete it yourself if it is not needed"
+                Diagnostic(path, message=f"this generated page is no longer generated but was edited by "
+                f"hand, so it was kept; delete it yourself if it is not needed")
             )
     return plan
 
@@ -212,11 +220,11 @@ def _refuse_link(plan: Plan, output: Output, link: str, reported: set[str]) -> N
         # Reading seeds through a link is fine; writing the editors' schemas there would leave the project.
         plan.skipped.append(output.path)
         if link not in reported:
-            plan.warnings.append(f"{link}: warning: is a link, so the JSON Schemas in seeds/schema/ were not written")
+            plan.warnings.append(warning(link, "is a link, so the JSON Schemas in seeds/schema/ were not written"))
     elif link not in reported:
         plan.conflicts.append(
-            f"{link}: error: is a link; the generator writes only into real folders of the project "
-            f"(replace the link by a folder)"
+            Diagnostic(link, message=f"is a link; the generator writes only into real folders of the project "
+            f"(replace the link by a folder)")
         )
     reported.add(link)
 

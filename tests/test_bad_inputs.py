@@ -30,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from conftest import FIXTURES, make_project, serve_folder
+from helpers import briefing
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 ACCEPTED = CASES / "accepted"
@@ -42,22 +44,9 @@ DIAGNOSTIC = re.compile(r"^[^:\n]+:\d+:\d+: error: .+$")
 # --------------------------------------------------------------------------- helpers
 
 
-def briefing(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real `briefing` command line on the project at `root`."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=timeout, cwd=root,
-    )
-
-
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file of the project except the seeds (which each case changes), by path."""
-    files = {}
-    for path in sorted(root.rglob("*")):
-        name = path.relative_to(root).as_posix()
-        if path.is_file() and not name.startswith("seeds/"):
-            files[name] = path.read_bytes()
-    return files
+    return helpers.snapshot(root, exclude=("seeds/",))
 
 
 def lay_over(case: Path, root: Path) -> None:
@@ -198,8 +187,8 @@ def test_template_errors_are_located_at_the_failing_line(case, good_build, tmp_p
     assert snapshot(root) == before
 
 
-def test_template_errors_in_the_forked_helper_are_located_too(good_build, tmp_path):
-    """A page rendered by the forked helper fails there (the helper survives the
+def test_template_errors_in_a_forked_worker_are_located_too(good_build, tmp_path):
+    """A page rendered by a forked worker fails there (the worker survives the
     RecursionError and exits), and the error is reported as a plain run reports it."""
     root = copy_of(good_build, tmp_path)
     heading = "# {{ actor.name | text }}\n"  # line 5
@@ -207,10 +196,10 @@ def test_template_errors_in_the_forked_helper_are_located_too(good_build, tmp_pa
         "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n"
         '{% if actor.id == "ivan-petrov" %}{{ forever(0) }}{% endif %}\n'
     )
-    # Ivan Petrov's page is the tenth job (an odd one): the helper's, not this process's.
+    # Ivan Petrov's page is the tenth job: a worker's, not this process's.
     break_template(root / "templates" / "actor.md.j2", heading, endless + heading)
     before = snapshot(root)
-    # MIN_JOBS lowered so that the fixture's fifteen pages are shared with a helper.
+    # MIN_JOBS lowered so that the fixture's fifteen pages are shared with workers.
     code = (
         "import sys\nfrom generator import cli, parallel\nparallel.MIN_JOBS = 2\n"
         "sys.exit(cli.main(['--root', sys.argv[1], 'build']))"
@@ -285,7 +274,7 @@ def assert_whole(root: Path, versions) -> None:
 # A build run in a subprocess that kills itself (SIGKILL, as `kill -9`) at a chosen point.
 KILLER = """
 import os, signal, sys
-from generator import cli, pipeline, write
+from generator import cli, swap, write
 point, n = sys.argv[2], int(sys.argv[3])
 calls = {"count": 0}
 def die_at(module, name, when_count=n):
@@ -302,18 +291,18 @@ def die_at(module, name, when_count=n):
 if point == "write":            # before the n-th file write of docs/ (manifest first)
     die_at(write, "_atomic_write")
 elif point == "site":           # after the MkDocs build, before the swap
-    die_at(pipeline, "swap_in")
+    die_at(swap, "swap_in")
 elif point == "exchange-after": # right after the atomic exchange, before the old copy is removed
-    die_at(pipeline, "_exchange")
+    die_at(swap, "_exchange")
 elif point == "renames":        # no atomic exchange: between the two renames of the fallback
-    pipeline._exchange = lambda a, b: False
-    real_rename = type(pipeline.Path()).rename
+    swap._exchange = lambda a, b: False
+    real_rename = type(swap.Path()).rename
     def rename(self, target):
         result = real_rename(self, target)
         if self.name == "site":
             os.kill(os.getpid(), signal.SIGKILL)
         return result
-    type(pipeline.Path()).rename = rename
+    type(swap.Path()).rename = rename
 sys.exit(cli.main(["--root", sys.argv[1], "build"]))
 """
 

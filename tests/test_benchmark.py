@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import REPO
-from generator import link, model, pipeline
+from generator import link, mentions, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -94,7 +94,7 @@ def test_corpus_is_valid_sized_and_the_same_every_time(tmp_path):
     matcher = link.briefing_matcher(briefing)
     words = names = 0
     for article in briefing.articles:
-        for block in model.article_prose(article):
+        for block in mentions.article_prose(article):
             words += len(block.split())
             names += sum(1 for _ in matcher.find(block))
     assert 10 <= 100 * names / words <= 16

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from conftest import REPO
 from generator import pipeline
+from helpers import snapshot
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini"
 GENERATED_FOLDERS = ("docs", "includes", "seeds/schema")
@@ -28,13 +29,7 @@ def tree(root: Path, folders=GENERATED_FOLDERS) -> dict[str, bytes]:
     Hand-written pages in docs/ (not in the generator's manifest) are left out.
     """
     generated = set(pipeline.write.read_manifest(root)) | {pipeline.write.MANIFEST}
-    files = {}
-    for folder in folders:
-        for path in sorted((root / folder).rglob("*")):
-            name = path.relative_to(root).as_posix()
-            if path.is_file() and (name in generated or not name.startswith("docs/")):
-                files[name] = path.read_bytes()
-    return files
+    return {name: data for name, data in snapshot(root, folders).items() if name in generated or not name.startswith("docs/")}
 
 
 def diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:

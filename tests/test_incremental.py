@@ -15,17 +15,13 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from generator import cli, pipeline, write
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     """(modification time in ns, content) of every file under docs/, includes/ and seeds/schema/."""
-    files = {}
-    for folder in ("docs", "includes", "seeds/schema"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                files[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, path.read_bytes())
-    return files
+    return helpers.snapshot(root, ("docs", "includes", "seeds/schema"), times=True)
 
 
 def age(root: Path) -> None:

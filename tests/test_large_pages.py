@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, serve_folder
-from generator import pipeline
+from generator import pipeline, site
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -31,7 +31,7 @@ def large(tmp_path_factory) -> pipeline.Project:
     shutil.copy(REPO / "docs" / "editors-guide.md", root / "docs" / "editors-guide.md")  # in the nav
     project = pipeline.Project(root)
     pipeline.generate(project)
-    pipeline.build_site(project)  # strict, and every link of the HTML checked
+    site.build_site(project)  # strict, and every link of the HTML checked
     return project
 
 
@@ -156,4 +156,4 @@ def test_briefing_yaml_sets_where_the_pages_split(mini):
     assert len(years) > 1 and len(issues) > 1
     assert sorted(p.stem for p in (mini.docs / "timeline").glob("*.md")) == [str(y) for y in years]
     assert sorted(p.stem for p in (mini.docs / "stances").glob("*.md")) == issues
-    pipeline.build_site(mini)  # strict, every link checked
+    site.build_site(mini)  # strict, every link checked

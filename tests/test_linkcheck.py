@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, make_project
 from generator import linkcheck
+from helpers import briefing, snapshot
 
 PAGE = """<!doctype html>
 <html><head><link rel="stylesheet" href="{up}assets/main.css"></head>
@@ -53,7 +54,7 @@ def test_broken_links_are_named_exactly(tmp_path):
                              ' <img src="/assets/main.css"> <a href="../#Top">case</a>',
         "actors/nato/index.html": '<a href="javascript:alert(1)">x</a> <iframe src="DATA:text/html,x"></iframe>',
     })
-    assert linkcheck.check_site(root) == [
+    assert [str(d) for d in linkcheck.check_site(root)] == [
         "site/actors/index.html:5:1: error: link '../../../etc/passwd' leads to no file in the site",
         "site/actors/index.html:5:39: error: link '/assets/main.css' leads to no file in the site",
         "site/actors/index.html:5:68: error: link '../#Top': site/index.html has no anchor 'Top'",
@@ -90,7 +91,7 @@ def test_scripts_and_event_handlers_that_are_not_the_themes_are_refused(tmp_path
                              '<script src="../assets/main.css"></script>\n<body onload="alert(2)">'
                              '\n<script type="application/json" id="other">{}</script>',
     })
-    assert linkcheck.check_site(root) == [
+    assert [str(d) for d in linkcheck.check_site(root)] == [
         "site/actors/index.html:4:1: error: inline <script> 'alert(1)' is not one of the theme's scripts",
         "site/actors/index.html:6:1: error: <script src='../assets/main.css'> is not one of the theme's scripts",
         "site/actors/index.html:7:1: error: event handler <body onload=…> would run code",
@@ -107,7 +108,7 @@ def test_html_in_a_label_material_shortens_is_refused(tmp_path):
                       '<span class="md-ellipsis">\n  <span>&lt;img src=x onerror=alert(1)&gt;</span>\n</span>\n'
                       '<span class="briefing-ellipsis">&lt;b&gt; is safe here</span>',
     })
-    assert linkcheck.check_site(root) == [
+    assert [str(d) for d in linkcheck.check_site(root)] == [
         "site/index.html:5:1: error: '<img src=x onerror=alert(1)>' is in a label Material may shorten "
         "(.md-ellipsis), whose tooltip would show it as HTML",
     ]
@@ -121,15 +122,8 @@ def test_the_checker_reads_each_page_once(tmp_path):
     assert len(checker._pages) == 21  # every page parsed once, the target included
 
 
-def briefing(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=120, cwd=root,
-    )
-
-
 def files(root: Path, folder: str) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / folder).rglob("*")) if p.is_file()}
+    return snapshot(root, (folder,))
 
 
 def test_a_broken_link_fails_the_build_and_changes_nothing(tmp_path):

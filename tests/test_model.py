@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import link, load, model, pipeline, render
+from generator import crosscheck, link, model, pipeline, schema
 from generator.dates import PartialDate, Point
 
 
@@ -119,22 +119,22 @@ def test_seed_briefing_joins_lavrov_across_the_years():
 
 @pytest.mark.parametrize("name", ["con", "CON", "Aux", "nul.txt", "NUL.tar.gz", "com1", "COM9.yaml", "lpt0", "prn.", "con .md", "com\u00b9"])
 def test_windows_device_names_are_reserved(name):
-    assert load.windows_reserved(name)
+    assert schema.windows_reserved(name)
 
 
 @pytest.mark.parametrize("name", ["conan", "console", "com10", "lpt", "auxiliary", "nul-pointer", "icon"])
 def test_names_that_only_start_like_a_device_are_not(name):
-    assert not load.windows_reserved(name)
+    assert not schema.windows_reserved(name)
 
 
 def test_every_fixed_page_reserves_the_ids_built_to_its_place():
     # Derived from the renderer's own list of fixed pages: an id "index" in any of
     # their folders, or in a folder named like a fixed page (stances/), would clash.
-    fixed = {model.built_as(page) for page in render.fixed_pages()}
+    fixed = {crosscheck.built_as(page) for page in model.fixed_pages()}
     assert {"", "articles/", "actors/", "stances/", "timeline/", "glossary/"} <= fixed
-    assert model.built_as("actors/index.md") == "actors/"
-    assert model.built_as("stances/index.md") == model.built_as("stances.md") == "stances/"
-    assert model.built_as("actors/nato.md") not in fixed
+    assert crosscheck.built_as("actors/index.md") == "actors/"
+    assert crosscheck.built_as("stances/index.md") == crosscheck.built_as("stances.md") == "stances/"
+    assert crosscheck.built_as("actors/nato.md") not in fixed
 
 
 @pytest.mark.parametrize("first, second", [
@@ -144,4 +144,4 @@ def test_every_fixed_page_reserves_the_ids_built_to_its_place():
     ("Office", "O\ufb03ce"),         # ligature
 ])
 def test_lookalike_names_share_a_key(first, second):
-    assert model.name_key(first) == model.name_key(second)
+    assert crosscheck.name_key(first) == crosscheck.name_key(second)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import serve_folder
-from generator import link, pipeline
+from generator import link, pipeline, site
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
 
@@ -47,7 +47,7 @@ def project(tmp_path_factory) -> pipeline.Project:
         f"  - actor: {actor_id}\n    role: Agrees.\n" for actor_id, _ in NAMES), 1)
     article.write_text(text, encoding="utf-8")
     pipeline.generate(project)
-    pipeline.build_site(project)  # strict MkDocs and the link check
+    site.build_site(project)  # strict MkDocs and the link check
     return project
 
 

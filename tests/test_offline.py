@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
-from generator import cli, offline, pipeline
+from generator import cli, offline, pipeline, site
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
 MB = 1_000_000
@@ -96,7 +96,7 @@ def test_offline_overrides_replace_what_needs_the_network(mini):
 
 def test_plain_build_keeps_directory_urls_and_no_offline_switches(mini):
     pipeline.generate(mini)
-    pipeline.build_site(mini)
+    site.build_site(mini)
     assert (mini.site / "glossary" / "index.html").is_file()
     assert not (mini.site / "glossary.html").exists()
     assert not (mini.site / "search" / "search_index.js").exists()

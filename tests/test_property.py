@@ -72,25 +72,25 @@ def dates(draw) -> str:
 
 def kind_values(kind: schema.Kind, ids: dict[str, list[str]]) -> st.SearchStrategy:
     """Valid values of one schema kind (text may still be refused: a name claimed twice)."""
-    if kind.name in ("text", "prose"):
+    if kind.form in (schema.Form.TEXT, schema.Form.PROSE):
         return TEXT
-    if kind.name == "url":
+    if kind.form is schema.Form.URL:
         return st.text("abcxyz019-._~%/?=&#*_!$'()+,;@", max_size=20).map(lambda path: "https://example.org/" + path)
-    if kind.name == "bool":
+    if kind.form is schema.Form.BOOL:
         return st.booleans()
-    if kind.name == "count":  # small ones split the timeline and the stances even here
+    if kind.form is schema.Form.COUNT:  # small ones split the timeline and the stances even here
         return st.one_of(st.integers(1, 3), st.integers(1, schema.COUNT_MAX))
-    if kind.name == "enum":
+    if kind.form is schema.Form.ENUM:
         return st.sampled_from(kind.values)
-    if kind.name == "tag":
+    if kind.form is schema.Form.TAG:
         return IDS
-    if kind.name == "ref":
+    if kind.form is schema.Form.REF:
         return st.sampled_from(ids[kind.ref]) if ids[kind.ref] else IDS
-    if kind.name == "datestring":
+    if kind.form is schema.Form.DATE_STRING:
         return dates()
-    if kind.name == "date":
+    if kind.form is schema.Form.DATE:
         return st.one_of(dates(), shape_values(schema.DATE_DETAIL, ids))
-    if kind.name == "list":
+    if kind.form is schema.Form.LIST:
         assert kind.item is not None
         return st.lists(kind_values(kind.item, ids), max_size=3)
     assert kind.shape is not None

@@ -219,8 +219,8 @@ def declared(shape: schema.Shape, path=()) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     for f in shape.fields:
         found.add(path + (f.name,))
-        inner = f.kind.item if f.kind.name == "list" else f.kind
-        if inner is not None and inner.name == "object":
+        inner = f.kind.item if f.kind.form is schema.Form.LIST else f.kind
+        if inner is not None and inner.form is schema.Form.OBJECT:
             found |= declared(inner.shape, path + (f.name,))
     return found
 

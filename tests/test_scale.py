@@ -7,7 +7,7 @@
 - actors seen together are ranked without counting every pair of a large
   cast, and are exactly what counting every pair gave;
 - long lists are capped;
-- work is shared with a forked helper with the results and errors of a
+- work is shared among forked workers with the results and errors of a
   plain loop;
 - a regeneration with nothing changed is skipped, and anything that a full
   run would notice still takes the full run.
@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from generator import cache, link, model, parallel, pipeline
+from generator import cache, link, mentions, parallel, pipeline, resolve
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -52,7 +52,7 @@ def test_trie_expression_finds_what_the_alternation_found():
         names = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))})
         text = "".join(rng.choice(alphabet + "x_") for _ in range(60))
         expected = [m.span() for m in flat_alternation(names).finditer(text)]
-        assert [m.span() for m in link._names_pattern(names).finditer(text)] == expected, (names, text)
+        assert [m.span() for m in link.compile_names(names, link._WHOLE_WORD).finditer(text)] == expected, (names, text)
 
 
 def test_longest_name_wins_and_word_edges_hold():
@@ -74,8 +74,8 @@ def test_thousands_of_nested_names_fall_back_to_the_alternation():
 
 def all_pairs_related(article, others):
     """The former definition: every other article sharing anything, most shared, then newest, first."""
-    mine = model._shared_keys(article)
-    scored = [(o, sorted(mine & model._shared_keys(o), key=str.casefold)) for o in others if o is not article]
+    mine = resolve._shared_keys(article)
+    scored = [(o, sorted(mine & resolve._shared_keys(o), key=str.casefold)) for o in others if o is not article]
     scored = [(o, shared) for o, shared in scored if shared]
     scored.sort(key=lambda p: (-len(p[1]), tuple(-x for x in p[0].date.sort_key), p[0].id))
     return scored
@@ -91,16 +91,16 @@ def corpus_briefing(tmp_path_factory):
 def test_related_articles_are_exact_while_every_posting_is_short(mini):
     briefing = pipeline.load_briefing(mini)
     for article in briefing.articles:
-        assert article.related == all_pairs_related(article, briefing.articles)[: model.MAX_RELATED]
+        assert article.related == all_pairs_related(article, briefing.articles)[: resolve.MAX_RELATED]
 
 
 def test_related_articles_are_capped_ranked_and_truly_shared(corpus_briefing):
     for article in corpus_briefing.articles:
-        assert 0 < len(article.related) <= model.MAX_RELATED
-        mine = model._shared_keys(article)
+        assert 0 < len(article.related) <= resolve.MAX_RELATED
+        mine = resolve._shared_keys(article)
         for other, shared in article.related:
             assert other is not article
-            assert shared == sorted(mine & model._shared_keys(other), key=str.casefold)
+            assert shared == sorted(mine & resolve._shared_keys(other), key=str.casefold)
         counts = [len(shared) for _, shared in article.related]
         assert counts == sorted(counts, reverse=True)
 
@@ -109,7 +109,7 @@ def test_related_articles_match_all_pairs_on_a_small_corpus(tmp_path):
     make_corpus(tmp_path, 9)  # every actor and term is in at most 9 articles: all are candidates
     briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
     for article in briefing.articles:
-        assert article.related == all_pairs_related(article, briefing.articles)[: model.MAX_RELATED]
+        assert article.related == all_pairs_related(article, briefing.articles)[: resolve.MAX_RELATED]
 
 
 # --------------------------------------------------------------------------- actors seen together
@@ -122,7 +122,7 @@ def all_pairs_co_actors(actor):
         for other in appearance.article.appearances:
             if other.actor is not actor:
                 seen[other.actor] += 1
-    return sorted(seen.items(), key=lambda p: (-p[1], p[0].name.casefold()))[: model.MAX_CO_ACTORS]
+    return sorted(seen.items(), key=lambda p: (-p[1], p[0].name.casefold()))[: resolve.MAX_CO_ACTORS]
 
 
 def name_twice(seed_file, count: int) -> None:
@@ -137,8 +137,8 @@ def test_co_actors_match_all_pairs_with_large_and_small_casts(tmp_path, monkeypa
     make_corpus(tmp_path, 120)
     for seed_file in sorted((tmp_path / "seeds" / "articles").glob("*.yaml"))[:3]:
         name_twice(seed_file, 2)
-    monkeypatch.setattr(model, "LARGE_CAST", large_cast)  # 6-14 actors an article: some large, some small
-    monkeypatch.setattr(model, "MAX_CO_ACTORS", 6)  # so the cap cuts, and ties on counts are broken by name
+    monkeypatch.setattr(resolve, "LARGE_CAST", large_cast)  # 6-14 actors an article: some large, some small
+    monkeypatch.setattr(resolve, "MAX_CO_ACTORS", 6)  # so the cap cuts, and ties on counts are broken by name
     briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
     assert any(len(a.appearances) > 1 for a in briefing.actors)
     for actor in briefing.actors:
@@ -146,12 +146,12 @@ def test_co_actors_match_all_pairs_with_large_and_small_casts(tmp_path, monkeypa
 
 
 def test_co_actors_of_one_article_naming_hundreds(tmp_path):
-    make_one_article_corpus(tmp_path, 3 * model.LARGE_CAST)
+    make_one_article_corpus(tmp_path, 3 * resolve.LARGE_CAST)
     name_twice(tmp_path / "seeds" / "articles" / "the-long-list.yaml", 5)
     briefing = pipeline.load_briefing(pipeline.Project(tmp_path))
     for actor in briefing.actors:
         assert actor.co_actors == all_pairs_co_actors(actor), actor.id
-    assert {len(a.co_actors) for a in briefing.actors} == {model.MAX_CO_ACTORS}
+    assert {len(a.co_actors) for a in briefing.actors} == {resolve.MAX_CO_ACTORS}
 
 
 # --------------------------------------------------------------------------- caps
@@ -161,8 +161,8 @@ def test_mentions_and_co_actors_are_capped(mini, monkeypatch):
     full = pipeline.load_briefing(mini)
     actor = max(full.actors, key=lambda a: len(a.mentions))
     assert len(actor.mentions) >= 2 and actor.mentions_omitted == 0
-    monkeypatch.setattr(model, "MAX_MENTIONS", 1)
-    monkeypatch.setattr(model, "MAX_CO_ACTORS", 1)
+    monkeypatch.setattr(mentions, "MAX_MENTIONS", 1)
+    monkeypatch.setattr(resolve, "MAX_CO_ACTORS", 1)
     capped = pipeline.load_briefing(mini)
     same = next(a for a in capped.actors if a.id == actor.id)
     assert same.mentions == actor.mentions[:1]
@@ -170,7 +170,7 @@ def test_mentions_and_co_actors_are_capped(mini, monkeypatch):
     assert all(len(a.co_actors) <= 1 for a in capped.actors)
 
 
-# --------------------------------------------------------------------------- the forked helper
+# --------------------------------------------------------------------------- the process pool
 
 
 def in_fresh_process(code: str) -> object:
@@ -192,9 +192,9 @@ def test_shared_work_gives_the_plain_loop_results_and_is_shared():
         print(json.dumps([parallel.run_all(lambda n: [n * n, os.getpid()], range(1000)), os.getpid()]))
     """)
     assert [square for square, _ in results] == [n * n for n in range(1000)]
-    # On two or more cores every other item is done by a second process.
+    # On two or more cores this process and one worker per other core share the items.
     assert results[0][1] == parent
-    assert len({pid for _, pid in results}) == (2 if parallel.cores() >= 2 and sys.platform.startswith("linux") else 1)
+    assert len({pid for _, pid in results}) == (parallel.cores() if parallel.cores() >= 2 and sys.platform.startswith("linux") else 1)
 
 
 def test_the_first_failing_item_is_the_error_raised():
@@ -212,20 +212,20 @@ def test_the_first_failing_item_is_the_error_raised():
     """) == "item 7"
 
 
-def test_a_helper_that_dies_is_replaced_by_doing_its_share_here():
+def test_a_worker_that_dies_is_replaced_by_doing_the_work_here():
     assert in_fresh_process("""
         import json, os
         from generator import parallel
         parent = os.getpid()
         def job(n):
             if os.getpid() != parent and n == 401:
-                os._exit(3)  # the helper process dies abruptly
+                os._exit(3)  # a worker process dies abruptly
             return -n
         print(json.dumps(parallel.run_all(job, range(600))))
     """) == [-n for n in range(600)]
 
 
-def test_no_helper_is_forked_beside_other_threads():
+def test_no_worker_is_forked_beside_other_threads():
     assert in_fresh_process("""
         import json, threading
         from generator import parallel

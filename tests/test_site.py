@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, serve_folder
-from generator import pipeline
+from generator import pipeline, site
 
 ARTICLE = "russia-pushes-csto-nato-counternarcotics"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
@@ -21,7 +21,7 @@ def built_site(tmp_path_factory) -> Path:
 
     project = make_project(tmp_path_factory.mktemp("site"), REPO / "seeds")
     pipeline.generate(project)
-    pipeline.build_site(project)  # strict: any MkDocs warning fails here
+    site.build_site(project)  # strict: any MkDocs warning fails here
     return project.site
 
 

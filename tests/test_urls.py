@@ -11,7 +11,8 @@ import markdown
 import pytest
 
 from conftest import FIXTURES, make_project
-from generator import link, load
+from generator import link, validate
+from helpers import briefing
 
 # Addresses an editor may well paste: all must pass and come out unchanged.
 GOOD = [
@@ -63,14 +64,14 @@ def rendered(url: str) -> list[str]:
 
 @pytest.mark.parametrize("url", GOOD)
 def test_a_good_address_passes_and_is_one_link_to_itself(url):
-    assert load.url_problem(url) is None
+    assert validate.url_problem(url) is None
     assert link.autolink(url) == f"<{url}>"
     assert rendered(url) == [url]
 
 
 @pytest.mark.parametrize("url", HOSTILE)
 def test_a_hostile_address_is_refused(url):
-    assert load.url_problem(url)
+    assert validate.url_problem(url)
 
 
 @pytest.mark.parametrize("url", HOSTILE)
@@ -90,7 +91,7 @@ def test_a_hostile_address_still_makes_one_link_on_its_own_site(url):
     ("https://example.org/a|b", ": it contains | (write it as %7C)"),
 ])
 def test_why_an_address_is_refused(url, reason):
-    assert load.url_problem(url) == reason
+    assert validate.url_problem(url) == reason
 
 
 def test_every_address_is_refused_at_its_line_or_built_as_one_exact_link(tmp_path):
@@ -119,9 +120,3 @@ def test_every_address_is_refused_at_its_line_or_built_as_one_exact_link(tmp_pat
         assert hrefs(row) == [url], name
 
 
-def briefing(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The real `briefing` command line on the project at `root`."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), *args],
-        capture_output=True, text=True, timeout=300, cwd=root,
-    )
