@@ -34,6 +34,8 @@ _BIBTEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+# The first character of a TeX ligature: a character followed by one it joins with.
+_LIGATURE_RE = re.compile(r"-(?=-)|`(?=`)|'(?=')|<(?=<)|>(?=>)|[?!](?=`)")
 
 # CSL item types for the seeds' article kinds.
 CSL_TYPES = {
@@ -67,10 +69,14 @@ def yaml_string(value: str) -> str:
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX field value: every special character escaped, white space collapsed.
 
-    One pass, so the backslashes of escapes are never escaped again.  Line
-    breaks become spaces (a field is one line of text to BibTeX anyway).
+    One pass, so the backslashes of escapes are never escaped again.  Then
+    an empty group breaks each pair of characters that TeX's fonts join into
+    another character (-- an en dash, `` and '' curly quotes, << >> ?` !`),
+    so the text prints as written.  Line breaks become spaces (a field is one
+    line of text to BibTeX anyway).
     """
-    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
+    escaped = _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
+    return _LIGATURE_RE.sub(lambda m: m.group(0) + "{}", escaped)
 
 
 def _bibtex_entry(article: Article) -> str:
