@@ -4,6 +4,7 @@
     briefing build                 check, write docs/, build site/ with MkDocs
     briefing build --offline       check, write docs/, pack the offline edition as dist/briefing-offline.zip
     briefing serve [-a HOST:PORT]  preview with live reload; regenerate on every change
+    briefing export json           print the briefing as JSON (docs/data/briefing.json)
     briefing new KIND SLUG         start seeds/<folder>/SLUG.yaml (article, actor or term)
 
 Messages read like a compiler's (`file:line:col: error: field: message`),
@@ -98,6 +99,18 @@ def _build(project: Project, offline_edition: bool) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print the briefing as data (generator/export.py) on standard output."""
+    from . import export
+
+    try:
+        briefing = pipeline.load_briefing(_project(args))
+    except pipeline.load.CheckFailed as failed:
+        return _fail(pipeline.BuildError([str(d) for d in failed.diagnostics]))
+    sys.stdout.write(export.dumps(export.export(briefing)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site with live reload, regenerating on every change."""
     from . import serve
@@ -138,6 +151,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                        help="where to serve (default: 127.0.0.1:8000)")
     serve.set_defaults(run=cmd_serve)
+    export = commands.add_parser("export", help="print the briefing as data on standard output")
+    export.add_argument("format", choices=("json",), help="json: the model, as docs/data/briefing.json")
+    export.set_defaults(run=cmd_export)
     new = commands.add_parser("new", help="start a new article, actor or term file with every field explained")
     new.add_argument("kind", choices=("article", "actor", "term"), help="what to add")
     new.add_argument("slug", help="its id: lowercase words joined by hyphens, e.g. viktor-ivanov")

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from . import schema
 from .diagnostics import Diagnostic, closest, hint
-from .model import fixed_pages
+from .model import built_as, fixed_pages
 from .schema import WINDOWS_RULE, FieldPath, windows_reserved
 from .seedfile import SeedFile
 
@@ -164,14 +164,6 @@ def check_page_ids(files: list[SeedFile]) -> list[Diagnostic]:
 
 # Where the pages of seed files go (Article.page, Actor.page); terms share glossary.md.
 _PAGE_FOLDERS = {"article": "articles", "actor": "actors"}
-
-
-def built_as(page: str) -> str:
-    """Where MkDocs (with directory URLs) builds a page: 'actors/x.md' -> 'actors/x/', 'stances/index.md' -> 'stances/'."""
-    stem = page.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 def _taken(page: str, fixed: str) -> str:

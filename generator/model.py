@@ -255,6 +255,14 @@ def timeline_page(year: int | None) -> str:
     return "timeline.md" if year is None else f"timeline/{year}.md"
 
 
+def built_as(page: str) -> str:
+    """Where MkDocs (with directory URLs) builds a page: 'actors/x.md' -> 'actors/x/', 'stances/index.md' -> 'stances/'."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
 def fixed_pages() -> list[str]:
     """Every page whose path comes from no seed: no id's page may be built to the same place."""
     return [*FIXED_PAGES, timeline_page(None)]

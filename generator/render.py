@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import jinja2
 import yaml
 
-from . import link, parallel
+from . import citations, link, parallel
 from . import model
 from .model import Actor, Article, Briefing, Event, Issue, Term, timeline_page
 
@@ -45,6 +45,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["autolink"] = link.autolink  # every web address shown, as one link to exactly it
     env.filters["leaning"] = LEANING_LABELS.__getitem__
     env.filters["plural"] = lambda word: word if word.endswith("s") else word + "s"
+    env.filters["yaml_string"] = citations.yaml_string  # front matter values (an article's citation_*)
     return env
 
 

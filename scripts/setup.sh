@@ -46,6 +46,11 @@ if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
 fi
 
+# followthemoney (docs/data/) needs PyICU, which pip builds from source against Debian's ICU.
+if ! pkg-config --exists icu-uc 2>/dev/null; then
+  apt_install libicu-dev pkg-config g++ python3-dev
+fi
+
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --constraint constraints.txt --editable ".$extras"
 echo "setup: ready in $venv/ ($("$venv/bin/python" --version))" >&2

@@ -67,9 +67,10 @@ def test_changed_article_rewrites_only_pages_whose_content_changes(generated):
     seed.write_text(text.replace("He backs eradication.", "He backs eradication strongly."), encoding="utf-8")
     report = pipeline.generate(generated)
     diff = changed(before, snapshot(generated.root))
-    # Key points show on the article's page only: that page (and the manifest) are rewritten, nothing else.
-    assert report.written == ["docs/articles/petrov-interview.md"]
-    both = [write.MANIFEST, "docs/articles/petrov-interview.md"]
+    # Key points show on the article's page and in the model's JSON only: those files (and the
+    # manifest) are rewritten, nothing else.
+    assert report.written == ["docs/articles/petrov-interview.md", "docs/data/briefing.json"]
+    both = [write.MANIFEST, "docs/articles/petrov-interview.md", "docs/data/briefing.json"]
     assert diff == {"added": [], "removed": [], "rewritten": both, "altered": both}
 
 
