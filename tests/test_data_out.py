@@ -27,7 +27,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from followthemoney import model as ftm_model
 
 from conftest import REPO, make_project, serve_folder
-from generator import cli, export, offline, pipeline, tables
+from generator import cli, export, offline, pipeline, site, tables
 from test_bad_inputs import ACCEPTED, MINI_SEEDS, lay_over
 
 CSL_SCHEMA = Path(__file__).resolve().parent / "vendor" / "csl" / "csl-data.json"
@@ -238,7 +238,7 @@ def test_bibtex_escaping_round_trips_every_special_character():
 def hostile_site(hostile) -> Path:
     """The hostile fixture's site, built by the pipeline (strict MkDocs, link check)."""
     project, _ = hostile
-    pipeline.build_site(project)
+    site.build_site(project)
     return project.site
 
 
