@@ -34,7 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pipeline
+from . import pipeline, svg
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -87,6 +87,10 @@ class BriefingPlugin(BasePlugin):
             self._refused(error)
             return
         log.info(f"briefing: {report.summary()}")
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str:
+        """Links inside inline SVG pictures, for this build's use_directory_urls (generator/svg.py)."""
+        return svg.relink(html, page.file.src_uri, config.use_directory_urls)
 
     def _refused(self, error: pipeline.BuildError) -> None:
         count = len(error.messages)
