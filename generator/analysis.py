@@ -21,7 +21,7 @@ from .model import Actor, Article, Briefing, Issue, Stance
 LAYOUT_SEED = 20260515
 # The overview draws the MAX_NODES actors with the strongest ties and the MAX_EDGES strongest ties among them.
 MAX_NODES = 40
-MAX_EDGES = 80
+MAX_EDGES = 60
 # An actor page draws the actor and its EGO_TIES strongest ties.
 EGO_TIES = 10
 # Evidence links shown per tie in a table; the rest are counted.
@@ -98,6 +98,7 @@ class Analysis:
         self.articles = {a.id: a for a in briefing.articles}
         self.issues = {i.id: i for i in briefing.issues}
         self.large_cast = network.LARGE_CAST
+        self.change_rows = CHANGE_ROWS
 
     # ----------------------------------------------------------------- network
 
@@ -139,8 +140,10 @@ class Analysis:
         edges = [(u, v) for u, v in pairs.subgraph(chosen).edges()]
         edges.sort(key=lambda e: (-pairs[e[0]][e[1]]["weight"], *sorted(e)))
         ties = [self._tie(u, v) for u, v in edges[:MAX_EDGES]]
+        # Only actors with a tie drawn: a lone node would be pushed to the edge and shrink the rest.
+        drawn = {a.id for t in ties for a in (t.first, t.second)}
         return Overview(
-            ties=ties, actors=sorted((self.actors[n] for n in ranked), key=_by_name),
+            ties=ties, actors=sorted((self.actors[n] for n in ranked if n in drawn), key=_by_name),
             tied_actors=len(tied), all_ties=pairs.number_of_edges(),
             large_casts=self.graph.graph["large_casts"], large_camps=self.graph.graph["large_camps"],
         )
@@ -322,6 +325,7 @@ def _dated(stances: list[Stance]) -> list[Stance]:
 
 def _fit(positions: dict[str, tuple[float, float]], width: int, height: int, margin: int) -> dict[str, tuple[float, float]]:
     """Layout coordinates scaled into the picture, inside the margin, rounded (so bytes never vary)."""
+    positions = _spread(positions)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     spread_x = (max(xs) - min(xs)) or 1.0
@@ -331,6 +335,22 @@ def _fit(positions: dict[str, tuple[float, float]], width: int, height: int, mar
             round(margin / 2 + (y - min(ys)) / spread_y * (height - 1.5 * margin), 1) if len(ys) > 1 else height / 2)
         for n, (x, y) in positions.items()
     }
+
+
+def _spread(positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Half layout, half rank: a spring layout bunches hubs in the middle, where labels collide.
+
+    Each coordinate becomes the mean of its value and its rank (both scaled to 0..1),
+    which keeps the layout's order but spreads crowded nodes evenly.
+    """
+    result = {n: [0.0, 0.0] for n in positions}
+    for axis in (0, 1):
+        order = sorted(positions, key=lambda n: (positions[n][axis], n))
+        low, high = positions[order[0]][axis], positions[order[-1]][axis]
+        for rank, n in enumerate(order):
+            linear = (positions[n][axis] - low) / ((high - low) or 1.0)
+            result[n][axis] = (linear + rank / max(1, len(order) - 1)) / 2
+    return {n: (x, y) for n, (x, y) in result.items()}
 
 
 def _picture(kind: str, width: int, height: int, title: str, desc: str, parts: list[str], name: str = "") -> str:
