@@ -141,7 +141,7 @@ def _check_pages(browser, base: str, width: int) -> None:
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (name, width, overflow)
             assert page.locator("svg[role=img]").count() >= 1
-            page.evaluate("window.scrollTo(0, document.querySelector('svg[role=img]').getBoundingClientRect().top + scrollY - 60)")
+            page.locator("svg[role=img]").first.evaluate("e => e.scrollIntoView({block: 'start', inline: 'nearest'})")
             page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '-')}-{width}.png"))
         page.goto(f"{base}/network/")
         node = page.locator("svg a[aria-label='Russia'] text")
