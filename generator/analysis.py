@@ -22,6 +22,13 @@ LAYOUT_SEED = 20260515
 # The overview draws the MAX_NODES actors with the strongest ties and the MAX_EDGES strongest ties among them.
 MAX_NODES = 40
 MAX_EDGES = 60
+# The overview is this many units wide, about the content column of a desktop (~700px), so
+# its labels of LABEL_SIZE units show at about LABEL_SIZE px; only the LABELLED strongest are named.
+OVERVIEW_WIDTH = 720
+LABEL_SIZE = 13
+LABELLED = 18
+# A group of n actors gets a square of about CELL * sqrt(n) units.
+CELL = 88
 # An actor page draws the actor and its EGO_TIES strongest ties.
 EGO_TIES = 10
 # Evidence links shown per tie in a table; the rest are counted.
@@ -160,27 +167,29 @@ class Analysis:
         return tie.articles[:EVIDENCE_SHOWN], max(0, len(tie.articles) - EVIDENCE_SHOWN)
 
     def overview_svg(self, page: str, overview: Overview) -> str:
-        """The overview picture: a spring layout of the chosen actors, seeded so it never changes."""
-        width, height, margin = 960, 640, 80
-        layout_graph = nx.Graph()
-        layout_graph.add_nodes_from(sorted(a.id for a in overview.actors))
-        for tie in sorted(overview.ties, key=lambda t: (t.first.id, t.second.id)):
-            layout_graph.add_edge(tie.first.id, tie.second.id, weight=math.log1p(tie.weight))
-        if len(layout_graph) == 0:
+        """The overview picture: each connected group of actors laid out on its own (a spring
+        layout with a fixed seed, so it never changes), the groups packed side by side.
+
+        The picture is OVERVIEW_WIDTH units wide, about the width of the content column on a
+        desktop, so its LABEL_SIZE labels show at about that size; only the LABELLED strongest
+        actors are named, the others are dots named by their link and <title>."""
+        if not overview.ties:
             return ""
-        if len(layout_graph) == 1:
-            positions = {n: (0.0, 0.0) for n in layout_graph}
-        else:
-            k = 2.2 / math.sqrt(len(layout_graph))  # more room between nodes than the default: labels
-            raw = nx.spring_layout(layout_graph, seed=LAYOUT_SEED, k=k, iterations=200, weight="weight")
-            positions = {n: (float(x), float(y)) for n, (x, y) in raw.items()}
-        place = _fit(positions, width, height, margin)
+        graph = nx.Graph()
+        graph.add_nodes_from(sorted(a.id for a in overview.actors))
+        for tie in sorted(overview.ties, key=lambda t: (t.first.id, t.second.id)):
+            graph.add_edge(tie.first.id, tie.second.id, weight=math.log1p(tie.weight))
+        place, height = _pack_components(graph, OVERVIEW_WIDTH)
         strengths = {a.id: self._strength(a.id) for a in overview.actors}
+        ranked = sorted(overview.actors, key=lambda a: (-strengths[a.id], _by_name(a)))
+        named = {a.id for a in ranked[:LABELLED]}
         title = f"Network of the {len(overview.actors)} most connected actors"
         desc = (f"{len(overview.ties)} strongest ties among them; {overview.actors_left_out} more actors and "
-                f"{overview.ties_left_out} more ties are left out. The table below lists every tie drawn.")
-        return _picture("network", width, height, title, desc,
-                        self._edges(overview.ties, place) + self._nodes(page, overview.actors, place, strengths))
+                f"{overview.ties_left_out} more ties are left out. The {len(named)} most connected actors are "
+                f"named; every dot links to its actor's page. The table below lists every tie drawn.")
+        nodes = self._nodes(page, overview.actors, place, strengths, labelled=named, size=(OVERVIEW_WIDTH, height),
+                            order=[a.id for a in ranked])
+        return _picture("network", OVERVIEW_WIDTH, height, title, desc, self._edges(overview.ties, place) + nodes)
 
     def ego_svg(self, page: str, actor: Actor, ties: list[Tie]) -> str:
         """An actor and its strongest ties, on a circle around it (the strongest at the top)."""
@@ -213,21 +222,41 @@ class Analysis:
         return out
 
     def _nodes(self, page: str, actors: list[Actor], place: dict[str, tuple[float, float]],
-               strengths: dict[str, int], centre: Actor | None = None) -> list[str]:
+               strengths: dict[str, int], centre: Actor | None = None, labelled: set[str] | None = None,
+               size: tuple[int, int] | None = None, order: list[str] | None = None) -> list[str]:
+        """A dot per actor, linked to its page; named below it, or, with `labelled`, only those
+        named, each name put where it overlaps nothing (tried in `order`, the strongest first)."""
         strongest = max(strengths.values(), default=1) or 1
-        out = []
+        radii = {a.id: 6 + 10 * math.sqrt(strengths.get(a.id, 0) / strongest) for a in actors}
+        names = {a.id: svg.short(a.name) for a in actors}
+        if labelled is None:
+            labels = {a.id: (place[a.id][0], place[a.id][1] + radii[a.id] + 14, "") for a in actors}
+        else:
+            chosen = [n for n in (order or sorted(labelled)) if n in labelled]
+            labels = _place_labels(chosen, names, place, radii, size or (OVERVIEW_WIDTH, OVERVIEW_WIDTH))
+        out, on_top = [], []
         for actor in sorted(actors, key=lambda a: a.id):
             x, y = place[actor.id]
-            radius = 6 + 10 * math.sqrt(strengths.get(actor.id, 0) / strongest)
             kind = "node-centre" if actor is centre else f"node-{svg.esc(actor.type)}"
-            shape = (f'<circle class="node {kind}" cx="{svg.num(x)}" cy="{svg.num(y)}" r="{svg.num(radius)}"/>'
-                     f'<text class="label" x="{svg.num(x)}" y="{svg.num(y + radius + 14)}">{svg.esc(svg.short(actor.name))}</text>'
-                     f'<title>{svg.esc(actor.name)} ({svg.esc(actor.type)})</title>')
+            shape = f'<circle class="node {kind}" cx="{svg.num(x)}" cy="{svg.num(y)}" r="{svg.num(radii[actor.id])}"/>'
+            text = ""
+            if actor.id in labels:
+                lx, ly, anchor = labels[actor.id]
+                text = (f'<text class="label{anchor}" x="{svg.num(lx)}" y="{svg.num(ly)}">'
+                        f'{svg.esc(names[actor.id])}</text>')
+            title = f'<title>{svg.esc(actor.name)} ({svg.esc(actor.type)})</title>'
+            if labelled is None:  # names under their dots, in the dot's link
+                shape, text = shape + text + title, ""
+            else:  # names drawn after every dot, so no dot covers one
+                shape += title
             if actor.page == page:
                 out.append(f"<g>{shape}</g>")
+                on_top += [text] if text else []
             else:
                 out.append(svg.link(page, actor.page, shape, actor.name))
-        return out
+                # The name links too, for the mouse; the dot's link is the one announced and tabbed to.
+                on_top += [svg.link(page, actor.page, text, hidden=True)] if text else []
+        return out + on_top
 
     # ----------------------------------------------------------------- stances
 
@@ -323,18 +352,72 @@ def _dated(stances: list[Stance]) -> list[Stance]:
     return sorted(stances, key=lambda s: (s.article.date.sort_key, s.article.id))
 
 
-def _fit(positions: dict[str, tuple[float, float]], width: int, height: int, margin: int) -> dict[str, tuple[float, float]]:
-    """Layout coordinates scaled into the picture, inside the margin, rounded (so bytes never vary)."""
-    positions = _spread(positions)
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    spread_x = (max(xs) - min(xs)) or 1.0
-    spread_y = (max(ys) - min(ys)) or 1.0
-    return {
-        n: (round(margin + (x - min(xs)) / spread_x * (width - 2 * margin), 1) if len(xs) > 1 else width / 2,
-            round(margin / 2 + (y - min(ys)) / spread_y * (height - 1.5 * margin), 1) if len(ys) > 1 else height / 2)
-        for n, (x, y) in positions.items()
-    }
+def _pack_components(graph: nx.Graph, width: int, margin: int = 28) -> tuple[dict[str, tuple[float, float]], int]:
+    """Each connected group of `graph` laid out on its own and the groups packed into `width`:
+    the largest first, each where it sits highest (then leftmost).  Returns the positions and
+    the picture's height.  A spring layout of all groups at once pushes small groups to the
+    corners and shrinks the rest."""
+    step, gap = 8, 16
+    bins = (width - 2 * margin) // step
+    sky = [0] * bins
+    place: dict[str, tuple[float, float]] = {}
+    groups = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    for group in groups:
+        n = len(group)
+        if n <= 2:
+            w, h = (150 if n == 2 else 40), 40
+            unit = {node: (index / max(1, n - 1) if n == 2 else 0.5, 0.5) for index, node in enumerate(group)}
+        else:
+            # Names are wider than tall: a large group gets the whole width.
+            h = max(150, CELL * math.sqrt(n))
+            w = width - 2 * margin if n >= 12 else min(width - 2 * margin, h)
+            sub = nx.Graph()
+            sub.add_nodes_from(group)
+            sub.add_edges_from(sorted((u, v, d) for u, v, d in graph.subgraph(group).edges(data=True)))
+            raw = nx.spring_layout(sub, seed=LAYOUT_SEED, k=2.2 / math.sqrt(n), iterations=200, weight="weight")
+            unit = _spread({node: (float(x), float(y)) for node, (x, y) in raw.items()})
+        span = min(bins, math.ceil(w / step))
+        top, left = min((max(sky[i:i + span]), i) for i in range(bins - span + 1))
+        x0, y0 = margin + left * step, margin + top
+        pad = 14
+        for node, (ux, uy) in unit.items():
+            place[node] = (round(x0 + pad + ux * (w - 2 * pad), 1), round(y0 + pad + uy * (h - 2 * pad), 1))
+        for i in range(left, left + span):
+            sky[i] = top + h + gap
+    return place, int(max(sky) - gap + 2 * margin)
+
+
+def _place_labels(order: list[str], names: dict[str, str], place: dict[str, tuple[float, float]],
+                  radii: dict[str, float], size: tuple[int, int]) -> dict[str, tuple[float, float, str]]:
+    """A spot for each name (x, baseline, anchor class) below, above, right or left of its dot:
+    the first that stays in the picture and overlaps no dot and no name placed before."""
+    height = LABEL_SIZE
+    dots = [(x - r, y - r, x + r, y + r) for n, (x, y) in place.items() for r in (radii[n],)]
+    taken: list[tuple[float, float, float, float]] = []
+    labels = {}
+
+    def clash(box: tuple[float, float, float, float], own: tuple[float, float, float, float]) -> int:
+        inside = 0 <= box[0] and box[2] <= size[0] and 0 <= box[1] and box[3] <= size[1]
+        x0, y0, x1, y1 = box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2  # a little air around a name
+        hits = sum(1 for b in taken + dots if b != own and x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1)
+        return hits + (0 if inside else 100)
+
+    for node in order:
+        x, y = place[node]
+        r = radii[node]
+        w = 0.6 * height * len(names[node])
+        candidates = [  # (x, baseline, anchor class, box)
+            (x, y + r + height, "", (x - w / 2, y + r + 1, x + w / 2, y + r + height + 3)),
+            (x, y - r - 4, "", (x - w / 2, y - r - height - 2, x + w / 2, y - r - 1)),
+            (x + r + 4, y + height / 3, " label-start", (x + r + 3, y - height / 2 - 1, x + r + 4 + w, y + height / 2 + 1)),
+            (x - r - 4, y + height / 3, " label-end", (x - r - 4 - w, y - height / 2 - 1, x - r - 3, y + height / 2 + 1)),
+        ]
+        own = (x - r, y - r, x + r, y + r)
+        best = min(range(len(candidates)), key=lambda i: (clash(candidates[i][3], own), i))
+        lx, ly, anchor, box = candidates[best]
+        taken.append(box)
+        labels[node] = (lx, ly, anchor)
+    return labels
 
 
 def _spread(positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:

@@ -69,9 +69,13 @@ def href(from_page: str, to: str, directory_urls: bool = True) -> str:
     return f"{link}#{anchor}" if anchor else (link or "./")
 
 
-def link(from_page: str, to: str, inner: str, label: str = "") -> str:
-    """An SVG <a> around `inner` leading to docs/ page `to`; relink() can rewrite its address."""
+def link(from_page: str, to: str, inner: str, label: str = "", hidden: bool = False) -> str:
+    """An SVG <a> around `inner` leading to docs/ page `to`; relink() can rewrite its address.
+
+    `hidden`: a second link to the same page (for the mouse), left out of the tab order and
+    of what screen readers announce."""
     aria = f' aria-label="{esc(label)}"' if label else ""
+    aria += ' tabindex="-1" aria-hidden="true"' if hidden else ""
     return f'<a href="{esc(href(from_page, to))}" data-page="{esc(to)}"{aria}>{inner}</a>'
 
 

@@ -65,7 +65,7 @@ def svg_links(page: Path) -> list[str]:
 def test_every_svg_link_leads_to_a_page_online_and_offline(mini, tmp_path):
     site = built(mini)
     links = svg_links(site / "network" / "index.html")
-    assert "../actors/ivan-petrov/" in links and len(links) == 5
+    assert "../actors/ivan-petrov/" in links and len(set(links)) == 5  # a dot and its name link each actor
     assert "../pact/" in svg_links(site / "actors" / "ivan-petrov" / "index.html")
     # The link check reads SVG links like any other: break one and it says so.
     checker = linkcheck.SiteChecker(site)
@@ -144,7 +144,7 @@ def _check_pages(browser, base: str, width: int) -> None:
             page.locator("svg[role=img]").first.evaluate("e => e.scrollIntoView({block: 'start', inline: 'nearest'})")
             page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '-')}-{width}.png"))
         page.goto(f"{base}/network/")
-        node = page.locator("svg a[aria-label='Russia'] text")
+        node = page.locator("svg a[aria-label='Russia'] circle")
         # Labels may overlap in a dense picture: click the link itself, as a keyboard user would.
         with page.expect_navigation():
             node.dispatch_event("click")
