@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from . import network, svg
+from . import chronology, network, svg
 from .model import Actor, Article, Briefing, Issue, Stance
 
 LAYOUT_SEED = 20260515
@@ -258,6 +258,16 @@ class Analysis:
                 on_top += [svg.link(page, actor.page, text, hidden=True)] if text else []
         return out + on_top
 
+    # ----------------------------------------------------------------- timeline
+
+    def timeline_svg(self, page: str, split: bool) -> str:
+        """The timeline picture (generator/chronology.py): events by year, roles as bars."""
+        return chronology.timeline_svg(self.briefing, page, split)
+
+    def role_rows(self) -> tuple[list[chronology.RoleRow], int]:
+        """The roles the timeline picture draws, for its table, and how many are left out."""
+        return chronology.role_rows(self.briefing)
+
     # ----------------------------------------------------------------- stances
 
     def grid(self, issues: list[Issue], limited: bool) -> tuple[list[tuple[Actor, list[Cell | None]]], int]:
@@ -437,13 +447,4 @@ def _spread(positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float,
     return {n: (x, y) for n, (x, y) in result.items()}
 
 
-def _picture(kind: str, width: int, height: int, title: str, desc: str, parts: list[str], name: str = "") -> str:
-    """The <svg> in its raw-HTML block: one line per element and no blank line (it would end the block).
-
-    `name` tells apart the ids of several pictures of one kind on a page."""
-    ident = svg.esc(f"{kind}-{name}-svg" if name else f"{kind}-svg")
-    head = (f'<div class="briefing-figure briefing-{kind}">\n'
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" aria-labelledby="{ident}-title {ident}-desc">\n'
-            f'<title id="{ident}-title">{svg.esc(title)}</title>\n<desc id="{ident}-desc">{svg.esc(desc)}</desc>')
-    return "\n".join([head, *parts, "</svg>\n</div>"])
+_picture = svg.picture

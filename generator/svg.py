@@ -92,3 +92,15 @@ def relink(html: str, page: str, directory_urls: bool) -> str:
         return f'<a href="{esc(href(page, to, directory_urls))}" data-page="{match.group(1)}"'
 
     return _LINK.sub(fix, html)
+
+
+def picture(kind: str, width: int, height: int, title: str, desc: str, parts: list[str], name: str = "") -> str:
+    """The <svg> in its raw-HTML block: one line per element and no blank line (it would end the block).
+
+    `name` tells apart the ids of several pictures of one kind on a page."""
+    ident = esc(f"{kind}-{name}-svg" if name else f"{kind}-svg")
+    head = (f'<div class="briefing-figure briefing-{kind}">\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" aria-labelledby="{ident}-title {ident}-desc">\n'
+            f'<title id="{ident}-title">{esc(title)}</title>\n<desc id="{ident}-desc">{esc(desc)}</desc>')
+    return "\n".join([head, *parts, "</svg>\n</div>"])
