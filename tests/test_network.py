@@ -129,24 +129,31 @@ def test_network_and_stances_in_chromium(seed_project, browser):
     site = built(seed_project)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with serve_folder(site) as base:
-        for width in (1280, 390):
-            _check_pages(browser, base, width)
+        for scheme in ("light", "dark"):
+            for width in (1280, 390):
+                _check_pages(browser, base, width, scheme)
 
 
-def _check_pages(browser, base: str, width: int) -> None:
-    if True:
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        for name in ("network", "stances", "actors/russia"):
-            page.goto(f"{base}/{name}/")
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, (name, width, overflow)
-            assert page.locator("svg[role=img]").count() >= 1
-            page.locator("svg[role=img]").first.evaluate("e => e.scrollIntoView({block: 'start', inline: 'nearest'})")
-            page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '-')}-{width}.png"))
-        page.goto(f"{base}/network/")
-        node = page.locator("svg a[aria-label='Russia'] circle")
-        # Labels may overlap in a dense picture: click the link itself, as a keyboard user would.
-        with page.expect_navigation():
-            node.dispatch_event("click")
-        assert page.url == f"{base}/actors/russia/"
-        page.close()
+def _check_pages(browser, base: str, width: int, scheme: str) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    for name in ("network", "stances", "actors/russia", "timeline"):
+        page.goto(f"{base}/{name}/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (name, width, overflow)
+        picture = page.locator("svg[role=img]").first
+        picture.evaluate("e => e.scrollIntoView({block: 'start', inline: 'nearest'})")
+        # Names are drawn at 12px or more on screen (the overview is scaled to the column);
+        # the letters inside stance marks repeat their colour and are 11px bold.
+        sizes = picture.evaluate("""svg => [...svg.querySelectorAll('text:not(.markletter)')].map(t => {
+            const size = parseFloat(getComputedStyle(t).fontSize);
+            return size * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })""")
+        assert sizes and min(sizes) >= 11.9, (name, width, min(sizes))
+        page.wait_for_timeout(300)  # Material's header title settles after a scroll
+        page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '-')}-{width}-{scheme}.png"))
+    page.goto(f"{base}/network/")
+    node = page.locator("svg a[aria-label='Russia'] circle")
+    # Click the link itself, as a keyboard user would: a name may lie over another dot.
+    with page.expect_navigation():
+        node.dispatch_event("click")
+    assert page.url == f"{base}/actors/russia/"
+    page.close()
