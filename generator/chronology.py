@@ -200,8 +200,8 @@ def _role(page: str, row: RoleRow, y: float, x_at) -> list[str]:
             pieces.append((solid_from, solid_to, False))
     text = role.title + (f" of {role.of.name}" if role.of is not None and role.of is not actor else "")
     words = [f"{actor.name}: {text}",
-             f"from {role.start.label()}" if role.start else "start not given",
-             f"to {role.end.label()}" if role.end else "no end given"]
+             _bound("from", role.start) if role.start else "start not given",
+             _bound("to", role.end) if role.end else "no end given"]
     if row.seen:
         words.append(f"in post as of {row.seen.label()}")
     shapes = []
@@ -215,3 +215,8 @@ def _role(page: str, row: RoleRow, y: float, x_at) -> list[str]:
         shapes.append(f'<circle class="role" cx="{svg.num(seen)}" cy="{svg.num(bar_y + bar_h / 2)}" r="5"/>')
     out.append(f'<g>{"".join(shapes)}<title>{svg.esc(", ".join(words))}</title></g>')
     return out
+
+
+def _bound(word: str, date: PartialDate) -> str:
+    """'from 2008', or the date's own hedge: 'since 2014', 'by October 2009'."""
+    return date.label() if date.qualifier else f"{word} {date.label()}"
