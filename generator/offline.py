@@ -81,6 +81,9 @@ def build_offline(project: pipeline.Project) -> Edition:
         site = scratch / NAME
         seconds = pipeline.build_site(project, site_dir=site, overrides=overrides(project))
         finish(site)
+        book = project.root / "dist" / "briefing.pdf"  # `briefing build --pdf` (generator/book.py)
+        if book.is_file() and not write.leads_outside(project.root, book):
+            shutil.copyfile(book, site / book.name)
         # Links are checked here, not in build_site: the shim is only added by finish().
         problems = outside_references(site) + linkcheck.check_site(site, NAME)
         if problems:
