@@ -3,6 +3,7 @@
     briefing check                 check the seeds; exit 1 on errors
     briefing build                 check, write docs/, build site/ with MkDocs
     briefing build --offline       check, write docs/, pack the offline edition as dist/briefing-offline.zip
+    briefing build --pdf [--paper a4|letter]   also write the briefing book, dist/briefing.pdf
     briefing serve [-a HOST:PORT]  preview with live reload; regenerate on every change
     briefing export json           print the briefing as JSON (docs/data/briefing.json)
     briefing new KIND SLUG         start seeds/<folder>/SLUG.yaml (article, actor or term)
@@ -69,19 +70,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     try:
         with running.one_at_a_time(project.root):
-            return _build(project, getattr(args, "offline", False))
+            return _build(project, getattr(args, "offline", False), getattr(args, "pdf", False), getattr(args, "paper", "a4"))
     except running.RunError as error:
         print(error.diagnostic, file=sys.stderr)
         return 1
 
 
-def _build(project: Project, offline_edition: bool) -> int:
+def _build(project: Project, offline_edition: bool, pdf: bool = False, paper: str = "a4") -> int:
     report = None
     try:
         report = pipeline.generate(project)
         for warning in report.warnings:
             print(warning, file=sys.stderr)
         print(f"generated: {report.summary()}")
+        if pdf:  # before the offline zip, which carries it
+            from . import book
+
+            print(book.build_pdf(project, paper).summary(project.root))
         if offline_edition:
             from . import offline
 
@@ -105,8 +110,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         briefing = pipeline.load_briefing(_project(args))
-    except pipeline.load.CheckFailed as failed:
-        return _fail(pipeline.BuildError([str(d) for d in failed.diagnostics]))
+    except BuildError as error:
+        return _fail(error)
     sys.stdout.write(export.dumps(export.export(briefing)))
     return 0
 
@@ -146,6 +151,8 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="write docs/ from seeds/ and build site/")
     build.add_argument("--offline", action="store_true",
                        help="instead of site/, write dist/briefing-offline.zip: the site for opening from disk, no network")
+    build.add_argument("--pdf", action="store_true", help="also write dist/briefing.pdf: the briefing book")
+    build.add_argument("--paper", choices=("a4", "letter"), default="a4", help="the book's paper size (default: a4)")
     build.set_defaults(run=cmd_build)
     serve = commands.add_parser("serve", help="preview the site with live reload while you edit")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",

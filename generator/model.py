@@ -247,7 +247,7 @@ class Briefing:
 
 # The pages every briefing has, whatever its seeds (render.py writes each); the
 # timeline, which may be split into a page per year, is timeline_page(None).
-FIXED_PAGES = ("index.md", "articles/index.md", "actors/index.md", "glossary.md", "stances.md")
+FIXED_PAGES = ("index.md", "articles/index.md", "actors/index.md", "glossary.md", "stances.md", "network.md")
 
 
 def timeline_page(year: int | None) -> str:

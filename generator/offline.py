@@ -41,7 +41,7 @@ from pathlib import Path
 from . import linkcheck, running, write
 from .site import build_site
 from .diagnostics import BuildError, Diagnostic
-from .project import Project
+from .project import Project, leads_outside
 
 NAME = "briefing-offline"
 VENDOR = Path(__file__).resolve().parent / "vendor" / "iframe-worker"
@@ -84,16 +84,15 @@ def build_offline(project: Project) -> Edition:
         site = scratch / NAME
         seconds = build_site(project, site_dir=site, overrides=overrides(project))
         finish(site)
+        book = project.root / "dist" / "briefing.pdf"  # `briefing build --pdf` (generator/book.py)
+        if book.is_file() and not leads_outside(project.root, book):
+            shutil.copyfile(book, site / book.name)
         # Links are checked here, not in build_site: the shim is only added by finish().
         problems = outside_references(site) + linkcheck.check_site(site, NAME)
         if problems:
             raise BuildError(problems)
         zip_path = project.root / "dist" / f"{NAME}.zip"
-        if write.leads_outside(project.root, zip_path.parent):
-            raise BuildError([Diagnostic("dist", message=(
-                "is a link that leads outside the project, and the builder never writes "
-                "outside the project; remove the link and copy the zip where it should go"
-            ))])
+        write.refuse_link_outside(project.root, "dist", "copy the zip where it should go")
         try:
             files = write_zip(site, zip_path)
         except OSError as exc:

@@ -31,7 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pipeline, site
+from . import pipeline, site, svg
 from .diagnostics import BuildError, count
 from .project import Project
 
@@ -69,6 +69,10 @@ class BriefingPlugin(BasePlugin):
             self._refused(error)
             return
         log.info(f"briefing: {report.summary()}")
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str:
+        """Links inside inline SVG pictures, for this build's use_directory_urls (generator/svg.py)."""
+        return svg.relink(html, page.file.src_uri, config.use_directory_urls)
 
     def _refused(self, error: BuildError) -> None:
         summary = f"{count(len(error.diagnostics))} in the seeds; docs/ was not changed"

@@ -1,7 +1,8 @@
-"""Where a briefing project keeps its parts (a leaf: imports nothing of ours)."""
+"""Where a briefing project keeps its parts, and whether a path stays inside it (a leaf)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +37,10 @@ class Project:
     @property
     def config(self) -> Path:
         return self.root / "mkdocs.yml"
+
+
+def leads_outside(root: Path, path: Path) -> bool:
+    """True when `path`, links followed, is not inside the project `root`."""
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([real_root, os.path.realpath(path)]) != real_root
+

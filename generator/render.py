@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import jinja2
 import yaml
 
-from . import citations, link, parallel
+from . import analysis, citations, link, parallel
 from . import model
 from .model import Actor, Article, Briefing, Event, Issue, Term, timeline_page
 
@@ -63,6 +63,7 @@ class Renderer:
         self.env = environment(templates)
         self.matcher = link.briefing_matcher(briefing, in_prose=True)
         self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > briefing.split_stances_after
+        self.views = analysis.Analysis(briefing)  # the network and stance grid (generator/analysis.py)
 
     def _render(
         self, template: str, page: str, source: str, page_title: str, self_keys: Iterable[str] = (),
@@ -78,6 +79,7 @@ class Renderer:
                 links=linker,
                 url=lambda target: link.relative(page, target),
                 issue_page=self.issue_page,
+                views=self.views,
                 note=GENERATED_NOTE.format(source=source),
                 **context,
             )
@@ -126,6 +128,10 @@ class Renderer:
         return self._render("stances.md.j2", page, "seeds/articles/", title, issues=issues, issue=issue,
                             split=self.stances_split)
 
+    def network(self) -> str:
+        """docs/network.md: the actors' network (generator/analysis.py)."""
+        return self._render("network.md.j2", "network.md", "seeds/", "Network")
+
     def issue_page(self, issue: Issue) -> str:
         """Where an issue's stances are listed: its section of stances.md, or its own page."""
         return f"stances/{issue.id}.md" if self.stances_split else f"stances.md#{issue.id}"
@@ -133,7 +139,7 @@ class Renderer:
 
 # The pages every briefing has, whatever its seeds, and the Renderer method that writes
 # each; the timeline, which may be split, comes from timeline_jobs.
-FIXED_PAGES = dict(zip(model.FIXED_PAGES, ("home", "articles_index", "actors_index", "glossary", "stances")))
+FIXED_PAGES = dict(zip(model.FIXED_PAGES, ("home", "articles_index", "actors_index", "glossary", "stances", "network")))
 
 
 class TemplateFailed(jinja2.TemplateError):

@@ -26,6 +26,7 @@ from . import swap, write
 from .diagnostics import BuildError, Diagnostic, shown as shown_path
 from .linkcheck import check_site
 from .project import Project
+from .write import refuse_link_outside
 
 # Set while `briefing` itself runs MkDocs on docs/ it has just generated.
 _skip = threading.local()
@@ -155,12 +156,7 @@ def _built_in_place(project: Project, target: Path, shown: str) -> bool:
     whatever else is there.  A mount point is the machine owner's own doing.
     """
     if target.is_symlink():
-        if write.leads_outside(project.root, target):
-            raise BuildError([Diagnostic(shown, message=(
-                "is a link that leads outside the project, and the builder never writes "
-                "outside the project; remove the link and copy the built site/ where it should go "
-                "(or mount that folder at site/)"
-            ))])
+        refuse_link_outside(project.root, shown, "copy the built site/ where it should go (or mount that folder at site/)")
         if not Path(os.path.realpath(target)).is_dir():
             raise BuildError([Diagnostic(shown, message="is a link to a folder that does not exist; make the folder or remove the link")])
         return True

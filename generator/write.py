@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import BuildError, Diagnostic, warning
+from .project import leads_outside
 
 MANIFEST = "docs/.briefing-manifest.json"
 
@@ -92,6 +93,19 @@ def cannot_write(path: str, cause: OSError) -> Diagnostic:
     return Diagnostic(path, message=f"cannot write: {cause.strerror or cause}")
 
 
+def refuse_link_outside(root: Path, folder: str, instead: str) -> None:
+    """Raise BuildError when the output folder `folder` (site, dist) is a link leading outside.
+
+    A repository nobody here wrote may bring such a link; writing through it
+    would change someone's files.  `instead` says what to do.
+    """
+    if leads_outside(root, root / folder):
+        raise BuildError([Diagnostic(folder, message=(
+            "is a link that leads outside the project, and the builder never writes outside the project; "
+            f"remove the link and {instead}"
+        ))])
+
+
 def digest(data: bytes) -> str:
     """The hash recorded in the manifest."""
     return hashlib.sha256(data).hexdigest()
@@ -122,12 +136,6 @@ def link_on_the_way(root: Path, path: str) -> str | None:
         if current.is_symlink():
             return "/".join(parts[: index + 1])
     return path if leads_outside(root, root / path) else None
-
-
-def leads_outside(root: Path, path: Path) -> bool:
-    """True when `path`, links followed, is not inside the project `root`."""
-    real_root = os.path.realpath(root)
-    return os.path.commonpath([real_root, os.path.realpath(path)]) != real_root
 
 
 def read_manifest(root: Path, section: str = "files", warnings: list[Diagnostic] | None = None) -> dict[str, str]:

@@ -4,6 +4,8 @@
 #
 #   bash scripts/setup.sh          what `briefing build` needs
 #   bash scripts/setup.sh --test   and the test tools, with Debian's chromium for the browser tests
+#                                  and Pango for the briefing book (`briefing build --pdf`)
+#   bash scripts/setup.sh --pdf    what `briefing build` needs, and the briefing book (WeasyPrint, Pango)
 #
 # BRIEFING_VENV=DIR puts the environment elsewhere.  Debian and Ubuntu mark their
 # Python "externally managed" (PEP 668), so nothing is installed outside the venv.
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 venv="${BRIEFING_VENV:-.venv}"
 extras=""
 if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+if [ "${1:-}" = "--pdf" ]; then extras="[pdf]"; fi
 
 # apt-get needs root: sudo when we are not root.
 as_root() {
@@ -41,7 +44,12 @@ if [ ! -x "$venv/bin/python" ]; then
   fi
 fi
 
-if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
+if [ -n "$extras" ] && ! dpkg-query -W -f='${Status}' libpangoft2-1.0-0 2>/dev/null | grep -q "ok installed"; then
+  # WeasyPrint (the briefing book) draws text with Pango through its C library.
+  apt_install libpango-1.0-0 libpangoft2-1.0-0
+fi
+
+if [ "$extras" = "[test]" ] && ! command -v chromium >/dev/null 2>&1; then
   # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
   apt_install chromium
 fi
