@@ -190,28 +190,28 @@ def linker_times(repeat: int = 7) -> tuple[float, float]:
     is full of capitalised words that share first letters with the rest, so
     both find the same mentions and the larger one cannot win by luck.
     """
-    from generator import link
+    from generator import names
 
     rng = random.Random(5)
     syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "za", "dre", "gor", "pol"]
-    names: list[str] = []
+    pool: list[str] = []
     seen: set[str] = set()
-    while len(names) < 5000:
+    while len(pool) < 5000:
         name = " ".join("".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(rng.choice((1, 2))))
         if name not in seen:
             seen.add(name)
-            names.append(name)
+            pool.append(name)
     words = []
     for _ in range(40_000):
         roll = rng.random()
         if roll < 0.06:
-            words.append(rng.choice(names[:50]))
+            words.append(rng.choice(pool[:50]))
         elif roll < 0.2:
             words.append("".join(rng.choice(syllables) for _ in range(3)).capitalize() + "x")
         else:
             words.append(rng.choice(_WORDS))
     text = " ".join(words)
-    matchers = {count: link.Matcher((n, link.Target(n, "p.md", n)) for n in names[:count]) for count in (50, 5000)}
+    matchers = {count: names.Matcher((n, names.Target(n, "p.md", n)) for n in pool[:count]) for count in (50, 5000)}
     found = {count: sum(1 for _ in matcher.find(text)) for count, matcher in matchers.items()}
     assert found[50] == found[5000], "both matchers must find the same mentions"
     best = {50: float("inf"), 5000: float("inf")}

@@ -91,7 +91,7 @@ def _state_path(project: Project) -> Path:
     return project.root / CACHE_DIR / STATE
 
 
-def still_current(project: Project, inputs: str | None, manifest_path: Path, disk_hash) -> dict | None:
+def counts_if_current(project: Project, inputs: str | None, manifest_path: Path, disk_hash) -> dict | None:
     """The last report's counts if nothing has changed since it was made, else None.
 
     `disk_hash(path)` gives the hash the manifest would record for a file on

@@ -12,7 +12,7 @@ mkdocs.yml lists this module instead of `abbr`.  Stock `abbr` (Python-Markdown
   timeline of a large briefing) quadratic.
 
 This subclass compiles the abbreviations as the trie-shaped expression
-link.py uses for names (longest match first, as before) and passes each
+names.py uses for names (longest match first, as before) and passes each
 child's position down instead of searching for it.  Definitions, the
 `glossary` option and the HTML it writes are the stock extension's; a test
 converts pages with both and compares.
@@ -36,7 +36,7 @@ from pathlib import Path
 from markdown.extensions import abbr
 from markdown.util import AtomicString
 
-from . import link
+from . import names
 
 
 # Python-Markdown's placeholders: STX, a marker word or a number, ETX ("\x02wzxhzdk:0\x03"
@@ -52,7 +52,7 @@ def _pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     # The same words and boundaries as stock abbr's r"\b(?:A|B|…)\b"; compiled once per glossary.
     # A placeholder is matched first, as a whole, so nothing inside it can match; it is no
     # abbreviation (seed text holds no control character), so it is left as it is.
-    return link.compile_names(list(abbreviations), _PLACEHOLDER + r"|\b(?:{})\b")
+    return names.compile_names(list(abbreviations), _PLACEHOLDER + r"|\b(?:{})\b")
 
 
 class AbbrTreeprocessor(abbr.AbbrTreeprocessor):

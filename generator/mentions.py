@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from . import link, parallel
+from . import names, parallel
 from .model import Actor, Article, Briefing, Mention, Term
 
 # --------------------------------------------------------------------------- backlinks
@@ -37,12 +37,12 @@ def article_prose(article: Article) -> Iterator[str]:
 
 def attach_mentions(briefing: Briefing) -> None:
     """Give every actor and term the sentences, on other pages, that name it."""
-    matcher = link.briefing_matcher(briefing)
+    matcher = names.briefing_matcher(briefing)
     owners: dict[str, Actor | Term] = {}
     for actor in briefing.actors:
-        owners[link.actor_target(actor).key] = actor
+        owners[names.actor_target(actor).key] = actor
     for term in briefing.terms:
-        owners.setdefault(link.term_target(term).key, term)
+        owners.setdefault(names.term_target(term).key, term)
     sources: list[tuple[str, str, list[str]]] = [
         (a.page, a.headline, list(article_prose(a))) for a in briefing.articles
     ]
@@ -56,16 +56,16 @@ def attach_mentions(briefing: Briefing) -> None:
     for (page, title, blocks), per_block in zip(sources, found):
         per_target: Counter[str] = Counter()
         for block, named_here in zip(blocks, per_block):
-            parts = link.sentences(block) if named_here else []
+            parts = names.sentences(block) if named_here else []
             for index, named in named_here:
                 for key in (keys[number] for number in named):
                     _mention(owners[key], key, Mention(page, title, parts[index]), per_target)
 
 
-def _names_in_blocks(matcher: link.Matcher, numbers: dict[str, int], blocks: list[str]) -> list[list[tuple[int, list[int]]]]:
+def _names_in_blocks(matcher: names.Matcher, numbers: dict[str, int], blocks: list[str]) -> list[list[tuple[int, list[int]]]]:
     """For each block: (sentence index, numbers of the targets it names) per naming sentence."""
     return [
-        [(index, [numbers[t.key] for t in named]) for index, named in link.names_per_sentence(matcher, block)]
+        [(index, [numbers[t.key] for t in named]) for index, named in names.names_per_sentence(matcher, block)]
         for block in blocks
     ]
 

@@ -94,7 +94,7 @@ def generate(project: Project) -> Report:
     """Check the seeds and write the generated files; raise on any error."""
     started = time.perf_counter()
     inputs = cache.inputs_digest(project)
-    counts = cache.still_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
+    counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
     if counts is not None:  # same inputs, same files on disk: a full run would write nothing
         return Report(**counts, seconds=time.perf_counter() - started)
     with _collector_paused():

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import jinja2
 import yaml
 
-from . import analysis, citations, link, parallel
+from . import analysis, citations, markup, names, parallel
 from . import model
 from .model import Actor, Article, Briefing, Event, Issue, Term, timeline_page
 
@@ -42,7 +42,7 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # templates do not change during a run: no stat() per page
     )
     env.filters["text"] = lambda value: _text(str(value))
-    env.filters["autolink"] = link.autolink  # every web address shown, as one link to exactly it
+    env.filters["autolink"] = markup.autolink  # every web address shown, as one link to exactly it
     env.filters["leaning"] = LEANING_LABELS.__getitem__
     env.filters["plural"] = lambda word: word if word.endswith("s") else word + "s"
     env.filters["yaml_string"] = citations.yaml_string  # front matter values (an article's citation_*)
@@ -52,7 +52,7 @@ def environment(templates: Path) -> jinja2.Environment:
 @functools.lru_cache(maxsize=1 << 16)
 def _text(value: str) -> str:
     """Plain text as inline Markdown; cached, as names and headlines recur on many pages."""
-    return link.escape_text(link.inline(value))
+    return markup.escape_text(markup.inline(value))
 
 
 class Renderer:
@@ -61,7 +61,7 @@ class Renderer:
     def __init__(self, briefing: Briefing, templates: Path):
         self.briefing = briefing
         self.env = environment(templates)
-        self.matcher = link.briefing_matcher(briefing, in_prose=True)
+        self.matcher = names.briefing_matcher(briefing, in_prose=True)
         self.stances_split = sum(len(issue.stances) for issue in briefing.issues) > briefing.split_stances_after
         self.views = analysis.Analysis(briefing)  # the network and stance grid (generator/analysis.py)
 
@@ -71,13 +71,13 @@ class Renderer:
     ) -> str:
         # Every page kind names its title (the text of its first heading): a title with
         # markup characters goes to front matter escaped (with_safe_title), whatever the page.
-        linker = link.PageLinker(self.matcher, page, self_keys)
+        linker = names.PageLinker(self.matcher, page, self_keys)
         try:
             text = self.env.get_template(template).render(
                 briefing=self.briefing,
                 page=page,
                 links=linker,
-                url=lambda target: link.relative(page, target),
+                url=lambda target: names.relative(page, target),
                 issue_page=self.issue_page,
                 views=self.views,
                 note=GENERATED_NOTE.format(source=source),
@@ -101,7 +101,7 @@ class Renderer:
 
     def actor(self, actor: Actor) -> str:
         """docs/actors/<id>.md"""
-        keys = [link.actor_target(actor).key]
+        keys = [names.actor_target(actor).key]
         return self._render("actor.md.j2", actor.page, actor.source_path, actor.name, keys, actor=actor)
 
     def actors_index(self) -> str:
@@ -218,7 +218,7 @@ def with_safe_title(title: str, page: str) -> str:
 
 def escape_title(title: str) -> str:
     """A page title as front matter's `title:`: HTML-escaped text, which MkDocs and Material insert as it is."""
-    return html.escape(link.inline(title), quote=False)
+    return html.escape(markup.inline(title), quote=False)
 
 
 def escape_tooltip(text: str) -> str:
@@ -245,8 +245,8 @@ def abbreviations(terms: list[Term]) -> str:
     for term in terms:
         # One line each, and only forms abbr's pattern accepts: a definition it did not
         # recognise would be rendered as Markdown on every page, raw HTML and all.
-        tooltip = escape_tooltip(link.inline(term.tooltip))
-        for form in dict.fromkeys(link.inline(f) for f in [term.term, *term.aliases]):
+        tooltip = escape_tooltip(markup.inline(term.tooltip))
+        for form in dict.fromkeys(markup.inline(f) for f in [term.term, *term.aliases]):
             if form and "]" not in form and "\\" not in form and tooltip:
                 lines.append(f"*[{form}]: {tooltip}\n")
     return "\n".join(lines)

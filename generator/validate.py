@@ -10,7 +10,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from . import link, schema
+from . import markup, schema
 from .dates import parse_date
 from .diagnostics import Diagnostic, did_you_mean
 from .schema import ID_RULE, FieldPath, Form, valid_id
@@ -168,7 +168,7 @@ def url_problem(url: str) -> str | None:
     after_host = url[len(parts.scheme) + len("://") + len(parts.netloc):]
     if "[" in after_host or "]" in after_host:
         return ": [ and ] belong only around an IPv6 host (write them as %5B and %5D)"
-    reference = link.CHARACTER_REFERENCE.search(url)
+    reference = markup.CHARACTER_REFERENCE.search(url)
     if reference:
         return f": '{reference.group()}' would be read as an HTML character reference (write & as %26, or the character itself)"
     return None

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import REPO
-from generator import link, mentions, pipeline
+from generator import markup, mentions, names, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -91,13 +91,13 @@ def test_corpus_is_valid_sized_and_the_same_every_time(tmp_path):
     briefing = pipeline.load_briefing(pipeline.Project(first))  # raises on any seed error
     assert (len(briefing.articles), len(briefing.actors), len(briefing.terms)) == (60, 12, 4)
     # Mention density as in the real summaries: about 13 names per 100 words of prose.
-    matcher = link.briefing_matcher(briefing)
-    words = names = 0
+    matcher = names.briefing_matcher(briefing)
+    words = mentioned = 0
     for article in briefing.articles:
         for block in mentions.article_prose(article):
             words += len(block.split())
-            names += sum(1 for _ in matcher.find(block))
-    assert 10 <= 100 * names / words <= 16
+            mentioned += sum(1 for _ in matcher.find(block))
+    assert 10 <= 100 * mentioned / words <= 16
 
 
 def test_long_actor_sections_keep_the_newest_fifty(tmp_path):
@@ -114,7 +114,7 @@ def test_long_actor_sections_keep_the_newest_fifty(tmp_path):
     assert len(listed) == 51
     assert listed[-1] == f"- …and {len(actor.appearances) - 50} earlier articles: see [all articles](../articles/index.md)."
     newest = actor.appearances[0].article  # appearances are sorted newest first
-    assert listed[0].startswith(f"- [{link.escape_text(link.inline(newest.headline))}](../{newest.page})")
+    assert listed[0].startswith(f"- [{markup.escape_text(markup.inline(newest.headline))}](../{newest.page})")
     events = f"The newest 50; {len(actor.events) - 50} earlier events are on [the timeline](../timeline.md)."
     assert events in page
     rows = page.split(events)[1].split("\n\n")[1].splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import crosscheck, link, model, pipeline, schema
+from generator import crosscheck, model, names, pipeline, schema
 from generator.dates import PartialDate, Point
 
 
@@ -39,7 +39,7 @@ def test_an_alias_mention_counts_for_its_actor(briefing):
 ])
 def test_sentences_do_not_end_at_initials_or_titles(text, expected):
     # Backlinks quote whole sentences: "U.S." or "Gen." must not cut one short.
-    assert link.sentences(text) == expected
+    assert names.sentences(text) == expected
 
 
 def test_backlinks_name_the_page_and_sentence(briefing):

@@ -1,7 +1,7 @@
 """Actor names with characters that Markdown escapes: "&", "<", "[", "]", "|".
 
 Prose is sanitised before names are linked ("&" becomes "&amp;", "[" becomes
-"\\["), so names are matched in that form (link.prose_form).  Such a name is
+"\\["), so names are matched in that form (markup.prose_form).  Such a name is
 linked in prose and in table cells like any other, gathers its backlinks,
 and reads exactly as written in the built site and in Chromium.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import serve_folder
-from generator import link, pipeline, site
+from generator import markup, names, pipeline, site
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
 
@@ -53,26 +53,26 @@ def project(tmp_path_factory) -> pipeline.Project:
 
 def test_prose_form_is_what_sanitize_makes_of_a_name():
     for _, name in NAMES + [("x", "back\\slash {curly}"), ("y", "AT&amp;T")]:
-        assert link.sanitize(f"Before {name} after.") == f"Before {link.prose_form(name)} after."
+        assert markup.sanitize(f"Before {name} after.") == f"Before {markup.prose_form(name)} after."
 
 
 def test_names_are_linked_in_prose_and_in_list_items(project):
     page = (project.docs / "articles" / "petrov-interview.md").read_text(encoding="utf-8")
     summary, key_points = page.split("## Summary", 1)[1].split("## Key points", 1)
     for actor_id, name in NAMES:
-        linked = f"[{link.prose_form(name)}](../actors/{actor_id}.md)"
+        linked = f"[{markup.prose_form(name)}](../actors/{actor_id}.md)"
         assert linked in summary, name
         assert linked.replace("|", "\\|") in key_points.split("\n## ", 1)[0], name
 
 
 def test_no_name_is_found_inside_the_escapes_sanitising_adds():
-    targets = [(n, link.Target(n, f"actors/{n}.md", n)) for n in ("amp", "lt", "D")]
-    linker = link.PageLinker(link.Matcher(targets, in_prose=True), "articles/x.md")
+    targets = [(n, names.Target(n, f"actors/{n}.md", n)) for n in ("amp", "lt", "D")]
+    linker = names.PageLinker(names.Matcher(targets, in_prose=True), "articles/x.md")
     # "R&D <x>" reads "R&amp;D &lt;x>": neither "amp" nor "lt" is in what the reader sees.
     assert linker.prose("R&D <x>", "s") == "R&amp;[D](../actors/D.md) &lt;x>"
     # Typed out, "&amp;" is text: "amp" is a word there, as the backlinks (plain text) find it.
     assert linker.prose("AT&amp;T", "t") == "AT&amp;[amp](../actors/amp.md);T"
-    assert [t.key for _, named in link.names_per_sentence(link.Matcher(targets), "AT&amp;T") for t in named] == ["amp"]
+    assert [t.key for _, named in names.names_per_sentence(names.Matcher(targets), "AT&amp;T") for t in named] == ["amp"]
 
 
 def test_each_actor_page_has_the_backlink(project):

@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from generator import cache, link, mentions, parallel, pipeline, resolve
+from generator import cache, mentions, names, parallel, pipeline, resolve
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -49,22 +49,22 @@ def test_trie_expression_finds_what_the_alternation_found():
     rng = random.Random(3)
     alphabet = "abAB -.I'"
     for _ in range(3000):
-        names = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))})
+        given = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))})
         text = "".join(rng.choice(alphabet + "x_") for _ in range(60))
-        expected = [m.span() for m in flat_alternation(names).finditer(text)]
-        assert [m.span() for m in link.compile_names(names, link._WHOLE_WORD).finditer(text)] == expected, (names, text)
+        expected = [m.span() for m in flat_alternation(given).finditer(text)]
+        assert [m.span() for m in names.compile_names(given, names._WHOLE_WORD).finditer(text)] == expected, (given, text)
 
 
 def test_longest_name_wins_and_word_edges_hold():
-    names = ["Ivan", "Ivanov", "Viktor Ivanov", "NATO", "NATO-Russia Council"]
-    matcher = link.Matcher((n, link.Target(n, "p.md", n)) for n in names)
+    given = ["Ivan", "Ivanov", "Viktor Ivanov", "NATO", "NATO-Russia Council"]
+    matcher = names.Matcher((n, names.Target(n, "p.md", n)) for n in given)
     text = "Viktor Ivanov met Ivanova, Ivan and the NATO-Russia Council; NATO-x and `NATO` stay."
     assert [text[s:e] for s, e, _ in matcher.find(text)] == ["Viktor Ivanov", "Ivan", "NATO-Russia Council"]
 
 
 def test_thousands_of_nested_names_fall_back_to_the_alternation():
-    names = ["a" * n for n in range(1, 3000)]  # each a prefix of the next: too deep for a trie
-    matcher = link.Matcher((n, link.Target(n, "p.md", n)) for n in names)
+    given = ["a" * n for n in range(1, 3000)]  # each a prefix of the next: too deep for a trie
+    matcher = names.Matcher((n, names.Target(n, "p.md", n)) for n in given)
     text = "x " + "a" * 2500 + " y aaa"
     assert [e - s for s, e, _ in matcher.find(text)] == [2500, 3]
 

@@ -11,7 +11,7 @@ import markdown
 import pytest
 
 from conftest import FIXTURES, make_project
-from generator import link, validate
+from generator import markup, validate
 from helpers import briefing
 
 # Addresses an editor may well paste: all must pass and come out unchanged.
@@ -58,14 +58,14 @@ def hrefs(html: str) -> list[str]:
 
 def rendered(url: str) -> list[str]:
     """The links of a table row showing `url` as the article template does."""
-    text = f"| Field | Value |\n|---|---|\n| Address | {link.autolink(url)} |\n"
+    text = f"| Field | Value |\n|---|---|\n| Address | {markup.autolink(url)} |\n"
     return hrefs(markdown.markdown(text, extensions=["tables", "attr_list"]))
 
 
 @pytest.mark.parametrize("url", GOOD)
 def test_a_good_address_passes_and_is_one_link_to_itself(url):
     assert validate.url_problem(url) is None
-    assert link.autolink(url) == f"<{url}>"
+    assert markup.autolink(url) == f"<{url}>"
     assert rendered(url) == [url]
 
 
