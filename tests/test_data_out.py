@@ -28,7 +28,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from followthemoney import model as ftm_model
 
 from conftest import REPO, make_project, serve_folder
-from generator import cli, export, network, offline, pipeline, site, tables
+from generator import cli, export, network, offline, pipeline, render, site, tables
 from test_bad_inputs import ACCEPTED, MINI_SEEDS, lay_over
 
 CSL_SCHEMA = Path(__file__).resolve().parent / "vendor" / "csl" / "csl-data.json"
@@ -184,6 +184,16 @@ def test_bibtex_and_csl_json_list_every_source(seed):
     assert [i["id"] for i in items] == [a.id for a in briefing.articles]
     first = briefing.articles[0]
     assert items[0]["issued"]["date-parts"][0] == [int(p) for p in first.date.start.iso().split("-")]
+
+
+def test_actor_page_quote_cites_its_source(seed):
+    """A quote on an actor's page names the outlet and the headline of the article it comes from."""
+    project, briefing = seed
+    quote = next(q for actor in briefing.actors for q in actor.quotes)
+    article = quote.article
+    page = read(project, quote.speaker.page)
+    assert f"Source: {render._text(article.outlet.name)}" in page
+    assert f"“{render._text(article.headline)}”, {render._text(article.date.label())}" in page
 
 
 def test_atom_feed_parses_newest_first(seed):
