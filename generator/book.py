@@ -167,7 +167,7 @@ def build_pdf(project: Project, paper: str = "a4", briefing: Briefing | None = N
     try:
         html = render_html(briefing, project.templates)
     except jinja2.TemplateError as exc:
-        raise BuildError([_template_error(exc)]) from None
+        raise BuildError([pipeline.template_error(exc, "templates/book")]) from None
     try:
         data, pages = typeset(html, project.templates, paper)
     except ImportError as exc:
@@ -185,17 +185,7 @@ def build_pdf(project: Project, paper: str = "a4", briefing: Briefing | None = N
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write.remove_leftovers(target.parent, write.TEMP_FILE)  # what killed runs left
-        write._atomic_write(target, data, folder_exists=True)
+        write.atomic_write(target, data, folder_exists=True)
     except OSError as exc:
         raise BuildError([write.cannot_write(PATH, exc)]) from None
     return Book(target, pages, len(data), paper, time.perf_counter() - started)
-
-
-def _template_error(exc: jinja2.TemplateError) -> Diagnostic:
-    """A Jinja2 error in the book's templates, at templates/book/<file>:<line>."""
-    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
-    line = getattr(exc, "lineno", None)
-    message = exc.message or type(exc).__name__
-    if name:
-        return Diagnostic(f"templates/book/{Path(name).name}", line or 1, message=message)
-    return Diagnostic("templates/book", message=message)

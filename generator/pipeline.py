@@ -76,8 +76,8 @@ def _page_sources(briefing: model.Briefing) -> dict[str, str]:
     return sources
 
 
-def template_error(exc: jinja2.TemplateError) -> Diagnostic:
-    """A Jinja2 error as `templates/x.md.j2:LINE: error: message`.
+def template_error(exc: jinja2.TemplateError, folder: str = "templates") -> Diagnostic:
+    """A Jinja2 error as `templates/x.md.j2:LINE: error: message` (`folder`: where the template is).
 
     render.located() has already put any error raised while rendering at its
     template line; syntax errors carry theirs.
@@ -86,8 +86,8 @@ def template_error(exc: jinja2.TemplateError) -> Diagnostic:
     line = getattr(exc, "lineno", None)
     message = exc.message or type(exc).__name__
     if name:
-        return Diagnostic(f"templates/{Path(name).name}", line or 1, message=message)
-    return Diagnostic("templates", message=message)
+        return Diagnostic(f"{folder}/{Path(name).name}", line or 1, message=message)
+    return Diagnostic(folder, message=message)
 
 
 def generate(project: Project) -> Report:

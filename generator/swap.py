@@ -36,7 +36,7 @@ def sync_into(staging: Path, target: Path) -> None:
             if destination.is_symlink() or destination.is_dir():
                 _remove(destination)
             if write.disk_hash(destination) != write.digest(data):
-                write._atomic_write(destination, data, folder_exists=True)
+                write.atomic_write(destination, data, folder_exists=True)
         wanted = set(subfolders) | set(files)
         for entry in os.scandir(here):
             if entry.name not in wanted:

@@ -216,8 +216,8 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
             plan.owned[path] = on_disk
         elif on_disk is not None:
             plan.conflicts.append(
-                Diagnostic(path, message=f"this generated page is no longer generated but was edited by "
-                f"hand, so it was kept; delete it yourself if it is not needed")
+                Diagnostic(path, message="this generated page is no longer generated but was edited by "
+                "hand, so it was kept; delete it yourself if it is not needed")
             )
     return plan
 
@@ -231,8 +231,7 @@ def _refuse_link(plan: Plan, output: Output, link: str, reported: set[str]) -> N
             plan.warnings.append(warning(link, "is a link, so the JSON Schemas in seeds/schema/ were not written"))
     elif link not in reported:
         plan.conflicts.append(
-            Diagnostic(link, message=f"is a link; the generator writes only into real folders of the project "
-            f"(replace the link by a folder)")
+            Diagnostic(link, message="is a link; the generator writes only into real folders of the project (replace the link by a folder)")
         )
     reported.add(link)
 
@@ -300,7 +299,8 @@ def folder_mode() -> int:
     return 0o777 & ~current_umask()
 
 
-def _atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, folder_exists: bool = False) -> None:
+    """Replace `path` by `data` in one step (a temporary file renamed over it), mode from the umask."""
     if not folder_exists:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.briefing-{os.getpid()}-", suffix=".tmp", dir=path.parent)
@@ -338,7 +338,7 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
         pending = {o.path: o.hash for o in plan.write}
         data = {"generator": "briefing", "files": plan.owned, "pending": pending}
         with _writing(MANIFEST):
-            _atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+            atomic_write(root / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     made: set[Path] = set()  # each folder is made once, not once per file
     for output in plan.write:
         target = root / output.path
@@ -347,7 +347,7 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 remove_leftovers(target.parent, TEMP_FILE)  # from a run killed while writing here
                 made.add(target.parent)
-            _atomic_write(target, output.data(), folder_exists=True)
+            atomic_write(target, output.data(), folder_exists=True)
     for path in plan.remove:
         with _writing(path):
             (root / path).unlink(missing_ok=True)
@@ -358,7 +358,7 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
     if (root / MANIFEST).exists() and (root / MANIFEST).read_text(encoding="utf-8") == text:
         return
     with _writing(MANIFEST):
-        _atomic_write(root / MANIFEST, text.encode("utf-8"))
+        atomic_write(root / MANIFEST, text.encode("utf-8"))
 
 
 def snapshot(root: Path, plan: Plan) -> dict[str, bytes | None]:
@@ -384,7 +384,7 @@ def restore(root: Path, saved: dict[str, bytes | None]) -> None:
             if data is None:
                 (root / path).unlink(missing_ok=True)
             elif _disk_hash(root / path) != digest(data):
-                _atomic_write(root / path, data)
+                atomic_write(root / path, data)
         if data is None:
             _remove_empty_parents(root, (root / path).parent)
 
