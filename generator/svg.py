@@ -76,7 +76,17 @@ def link(from_page: str, to: str, inner: str, label: str = "", hidden: bool = Fa
     of what screen readers announce."""
     aria = f' aria-label="{esc(label)}"' if label else ""
     aria += ' tabindex="-1" aria-hidden="true"' if hidden else ""
-    return f'<a href="{esc(href(from_page, to))}" data-page="{esc(to)}"{aria}>{inner}</a>'
+    return f'<a href="{esc(source_href(from_page, to))}" data-page="{esc(to)}"{aria}>{inner}</a>'
+
+
+def source_href(from_page: str, to: str) -> str:
+    """`to` relative to `from_page` as Markdown files (actors/x.md), the form a builder rewrites.
+
+    Zensical rewrites such links even inside raw HTML; MkDocs does not, and
+    the briefing plugin's relink() puts the built address in their place."""
+    path, _, anchor = to.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(from_page) or ".") if path != from_page else ""
+    return f"{link}#{anchor}" if anchor else link
 
 
 _LINK = re.compile(r'<a href="[^"]*" data-page="([^"]*)"')

@@ -86,8 +86,10 @@ def test_relink_and_escape():
     assert svg.href("network.md", "actors/x.md") == "../actors/x/"
     assert svg.href("network.md", "actors/x.md", directory_urls=False) == "actors/x.html"
     assert svg.href("actors/y.md", "articles/a.md#quote-1", False) == "../articles/a.html#quote-1"
-    html = svg.link("network.md", "actors/x.md", "<circle/>", "X")
-    assert svg.relink(html, "network.md", False) == html.replace("../actors/x/", "actors/x.html")
+    html = svg.link("actors/y.md", "actors/x.md#quote-1", "<circle/>", "X")
+    assert 'href="x.md#quote-1"' in html  # as a Markdown link: what a builder without the plugin rewrites
+    assert svg.relink(html, "actors/y.md", False) == html.replace('"x.md#quote-1"', '"x.html#quote-1"')
+    assert svg.relink(html, "actors/y.md", True) == html.replace('"x.md#quote-1"', '"../x/#quote-1"')
     assert svg.esc('</title><script>a\x02b"\n\nc') == "&lt;/title&gt;&lt;script&gt;ab&quot; c"
 
 

@@ -162,7 +162,7 @@ class Traffic:
 # Per page: is Material's CSS applied, every file: link, every image's state, tooltips.
 PAGE_FACTS = """() => ({
     styled: getComputedStyle(document.querySelector('.md-header')).position === 'sticky',
-    links: [...document.querySelectorAll('a[href]')].map(a => a.href).filter(h => h.startsWith('file:')),
+    links: [...document.querySelectorAll('a[href]')].map(a => new URL(a.getAttribute('href'), document.baseURI).href).filter(h => h.startsWith('file:')),
     images: [...document.images].map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0})),
     abbrs: document.querySelectorAll('article abbr[title]').length,
 })"""
