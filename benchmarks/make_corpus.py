@@ -375,6 +375,15 @@ def make_corpus(root: Path, articles: int, seed: int = SEED) -> dict[str, int]:
     corpus.make_actors(max(12, articles // 5))
     corpus.make_terms(max(4, articles // 20))
     corpus.make_issues()
+    seeds = _write_shared_seeds(root, corpus)
+    for index in range(articles):
+        article_id, data = corpus.article(index)
+        _dump(seeds / "articles" / f"{article_id}.yaml", data)
+    return {"articles": articles, "actors": len(corpus.actors), "terms": len(corpus.terms)}
+
+
+def _write_shared_seeds(root: Path, corpus: "Corpus") -> Path:
+    """seeds/ with briefing.yaml, every actor and every term of `corpus`; returns the seeds folder."""
     seeds = root / "seeds"
     for folder in ("articles", "actors", "glossary"):
         (seeds / folder).mkdir(parents=True, exist_ok=True)
@@ -383,10 +392,7 @@ def make_corpus(root: Path, articles: int, seed: int = SEED) -> dict[str, int]:
         _dump(seeds / "actors" / f"{actor['_id']}.yaml", _public(actor))
     for term in corpus.terms:
         _dump(seeds / "glossary" / f"{term['_id']}.yaml", _public(term))
-    for index in range(articles):
-        article_id, data = corpus.article(index)
-        _dump(seeds / "articles" / f"{article_id}.yaml", data)
-    return {"articles": articles, "actors": len(corpus.actors), "terms": len(corpus.terms)}
+    return seeds
 
 
 def make_one_article_corpus(root: Path, actors: int, seed: int = SEED) -> dict[str, int]:
@@ -407,14 +413,7 @@ def make_one_article_corpus(root: Path, actors: int, seed: int = SEED) -> dict[s
         {"actor": a["_id"], "role": corpus.sentence([o["name"] for o in rng.sample(corpus.actors, 2)], rng.randint(8, 15))}
         for a in corpus.actors
     ]
-    seeds = root / "seeds"
-    for folder in ("articles", "actors", "glossary"):
-        (seeds / folder).mkdir(parents=True, exist_ok=True)
-    _dump(seeds / "briefing.yaml", corpus.briefing())
-    for actor in corpus.actors:
-        _dump(seeds / "actors" / f"{actor['_id']}.yaml", _public(actor))
-    for term in corpus.terms:
-        _dump(seeds / "glossary" / f"{term['_id']}.yaml", _public(term))
+    seeds = _write_shared_seeds(root, corpus)
     _dump(seeds / "articles" / "the-long-list.yaml", data)
     return {"articles": 1, "actors": len(corpus.actors), "terms": len(corpus.terms)}
 

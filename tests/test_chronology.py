@@ -8,6 +8,7 @@ import sys
 
 from conftest import FIXTURES, REPO, make_project
 from generator import analysis, chronology, linkcheck, pipeline
+from test_bad_inputs import ACCEPTED, lay_over
 from test_network import built, svg_links
 
 
@@ -43,13 +44,8 @@ def test_timeline_links_lead_to_pages(mini):
 
 
 def test_hostile_text_is_escaped_in_the_timeline(tmp_path):
-    hostile = FIXTURES.parent / "bad_inputs" / "accepted" / "hostile" / "seeds"
     project = make_project(tmp_path / "hostile", FIXTURES / "mini" / "seeds")
-    for path in hostile.rglob("*"):
-        if path.is_file():
-            target = project.seeds / path.relative_to(hostile)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
+    lay_over(ACCEPTED / "hostile", project.root)
     actor = project.seeds / "actors" / "evil-corp.yaml"
     actor.write_text(actor.read_text(encoding="utf-8") + (
         'roles:\n  - title: "Chief </text><script>alert(12)</script>"\n'

@@ -7,10 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from conftest import FIXTURES, REPO, make_project, serve_folder
 from generator import analysis, linkcheck, network, offline, pipeline, site, stancegrid, svg
+from test_bad_inputs import ACCEPTED, lay_over
 
 SCREENSHOTS = REPO / "test-results" / "screenshots"  # git-ignored
 
@@ -94,13 +93,8 @@ def test_relink_and_escape():
 
 
 def test_hostile_text_is_escaped_in_the_pictures(tmp_path):
-    hostile = FIXTURES.parent / "bad_inputs" / "accepted" / "hostile" / "seeds"
     project = make_project(tmp_path / "hostile", FIXTURES / "mini" / "seeds")
-    for path in hostile.rglob("*"):
-        if path.is_file():
-            target = project.seeds / path.relative_to(hostile)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
+    lay_over(ACCEPTED / "hostile", project.root)
     site = built(project)  # the link check refuses scripts and on…= handlers
     page = (site / "network" / "index.html").read_text(encoding="utf-8")
     pictures = "".join(re.findall(r"<svg.*?</svg>", page, re.S))
