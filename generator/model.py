@@ -241,7 +241,7 @@ class Briefing:
         """Every event of every article, in date order."""
         return sorted(
             (e for a in self.articles for e in a.events),
-            key=lambda e: (e.date.sort_key, e.article.id),
+            key=lambda e: (e.date.order_key, e.article.id),
         )
 
 

@@ -27,10 +27,10 @@ def to_date(value: Any) -> PartialDate | None:
         return None
     if isinstance(value, str):
         return PartialDate(*parse_date(value))
-    start, end = parse_date(value["on"])
+    start, end, hedge = parse_date(value["on"])
     return PartialDate(
         start, end,
-        qualifier=value.get("qualifier") or "",
+        qualifier=value.get("qualifier") or hedge,
         inferred=value.get("inferred") in ("true", "True", "TRUE"),
         note=value.get("note") or "",
     )
@@ -153,7 +153,7 @@ def _derive(actors: dict[str, Actor], articles: dict[str, Article], terms: dict[
     for actor in actors.values():
         for items in (actor.appearances, actor.quotes, actor.stances):
             items.sort(key=lambda x: newest_first(x.article))
-        actor.events.sort(key=lambda e: (e.date.sort_key, e.article.id))
+        actor.events.sort(key=lambda e: (e.date.order_key, e.article.id))
         actor.published.sort(key=newest_first)
         actor.members.sort(key=lambda tie: tie.member.name.casefold())
     for term in terms.values():

@@ -27,9 +27,10 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 ID_MAX_LENGTH = 80
 
-# A partial ISO date, or an ISO 8601 interval of two partial dates.
+# The EDTF (ISO 8601-2) forms seeds use: a partial date, perhaps with ~ ? or %; an
+# interval of two; an interval open at one end (dates.parse_date reads them).
 PARTIAL_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
-DATE_PATTERN = rf"^{PARTIAL_DATE}(?:/{PARTIAL_DATE})?$"
+DATE_PATTERN = rf"^(?:{PARTIAL_DATE}[~?%]?|{PARTIAL_DATE}/{PARTIAL_DATE}|{PARTIAL_DATE}/\.\.|\.\./{PARTIAL_DATE})$"
 
 
 FieldPath = tuple[Any, ...]  # where a value is in a seed file: ("quotes", 2, "speaker")
@@ -173,7 +174,7 @@ DATE_QUALIFIERS = ("about", "early", "mid", "late", "before", "after", "since", 
 LEANINGS = ("supports", "opposes", "mixed", "neutral")
 
 DATE_DETAIL = Shape("date", "A date with its precision and how sure it is.", (
-    Field("on", DATE_STRING, "YYYY, YYYY-MM or YYYY-MM-DD, or a range A/B of those.", True),
+    Field("on", DATE_STRING, "An EDTF date: YYYY, YYYY-MM or YYYY-MM-DD; a range A/B; open ranges 2014/.. (since) and ../2018-02 (by); 2010-11~ (about), 2012? (perhaps).", True),
     Field("qualifier", enum(*DATE_QUALIFIERS), "How the date is hedged: early, late, since, about …"),
     Field("inferred", BOOL, "True when the text does not print the date and we worked it out."),
     Field("note", TEXT, "How the date was inferred, or what is uncertain about it."),

@@ -110,8 +110,21 @@ class _Checker:
     def k_date(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
         if isinstance(value, dict):
             self.shape(schema.DATE_DETAIL, value, path)
+            self.one_hedge(value, path)
         else:
             self.k_datestring(kind, value, path)
+
+    def one_hedge(self, value: dict, path: FieldPath) -> None:
+        """A date mapping may hedge through its EDTF form or its qualifier, not both ("about since 2014")."""
+        on, qualifier = value.get("on"), value.get("qualifier")
+        if not (isinstance(on, str) and isinstance(qualifier, str)):
+            return
+        try:
+            hedge = parse_date(on)[2]
+        except ValueError:
+            return  # reported on `on`
+        if hedge:
+            self.fail(path + ("qualifier",), f"'{on}' already says '{hedge}': drop the qualifier, or write the date without its EDTF sign")
 
     def k_list(self, kind: schema.Kind, value: Any, path: FieldPath) -> None:
         if not isinstance(value, list):
