@@ -46,18 +46,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _fail(error)
     print(f"ok: {len(briefing.articles)} articles, {len(briefing.actors)} actors, {len(briefing.terms)} terms")
     if args.sources:
-        return _check_sources(project, Path(args.sources))
-    return 0
+        return _check_sources(project, Path(args.sources), args.sources)
+    directory = project.root / briefing.sources
+    if not any(directory.glob("*.txt")):
+        # Not an error: a briefing may be checked where its source texts are not kept.
+        print(f"note: quotes not checked: no source texts (*.txt) in {briefing.sources}, the `sources` folder "
+              f"of seeds/briefing.yaml; put each article's text there", file=sys.stderr)
+        return 0
+    return _check_sources(project, directory, briefing.sources)
 
 
-def _check_sources(project: Project, directory: Path) -> int:
-    """Quotes verbatim in their source, no copied runs of prose."""
+def _check_sources(project: Project, directory: Path, shown: str) -> int:
+    """Quotes verbatim in their source, no copied runs of prose; `shown` names the folder in messages."""
     texts = sources.read_sources(directory)
     if not texts:
-        print(Diagnostic(str(directory), message="no *.txt source files here"), file=sys.stderr)
+        print(Diagnostic(shown, message="no *.txt source files here"), file=sys.stderr)
         return 1
     files, _ = pipeline.load.load_seeds(project.seeds, project.root)
-    problems = sources.check_against_sources(files, texts)
+    problems = sources.check_against_sources(files, texts, shown)
     if problems:
         return _fail(BuildError(problems, sort=True))
     quotes = sum(len(f.data.get("quotes") or []) for f in files if f.kind == "article")
@@ -146,7 +152,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--root", default=".", help="the project folder (default: the current folder)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="check the seeds and report every error")
-    check.add_argument("--sources", metavar="DIR", help="also check quotes and copying against the plain-text articles in DIR")
+    check.add_argument("--sources", metavar="DIR",
+                       help="check quotes and copying against the plain-text articles in DIR "
+                            "(default: the `sources` folder of seeds/briefing.yaml, when it holds any)")
     check.set_defaults(run=cmd_check)
     build = commands.add_parser("build", help="write docs/ from seeds/ and build site/")
     build.add_argument("--offline", action="store_true",

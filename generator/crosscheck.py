@@ -33,9 +33,11 @@ class _Registry:
         self.label = label
         self.ids: set[str] = set()
         self.by_name: dict[str, str] = {}
+        self.types: dict[str, str] = {}  # actor id -> its type
 
-    def add(self, id_: str, names: list[str]) -> None:
+    def add(self, id_: str, names: list[str], type_: str = "") -> None:
         self.ids.add(id_)
+        self.types[id_] = type_
         for name in names:
             self.by_name.setdefault(slug(name), id_)
 
@@ -53,7 +55,8 @@ def _registries(files: list[SeedFile]) -> dict[str, _Registry]:
     regs = {name: _Registry(name) for name in ("actor", "term", "article", "issue")}
     for seed in files:
         if seed.kind == "actor":
-            regs["actor"].add(seed.id, [seed.data["name"], *(seed.data.get("aliases") or [])])
+            names = [seed.data["name"], *(seed.data.get("aliases") or []), *(seed.data.get("metonyms") or [])]
+            regs["actor"].add(seed.id, names, seed.data["type"])
         elif seed.kind == "term":
             regs["term"].add(seed.id, [seed.data["term"], *(seed.data.get("aliases") or [])])
         elif seed.kind == "article":
@@ -70,9 +73,49 @@ def check_references(files: list[SeedFile]) -> list[Diagnostic]:
     problems = []
     for seed in files:
         for kind, id_, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.REF):
-            registry = kind.ref
-            if id_ not in regs[registry].ids:
-                problems.append(seed.error(path, regs[registry].unknown(id_)))
+            registry = regs[kind.ref]
+            if id_ not in registry.ids:
+                problems.append(seed.error(path, registry.unknown(id_) + _elsewhere(id_, kind.ref, regs)))
+            elif kind.types and registry.types[id_] not in kind.types:
+                wanted = " or ".join(kind.types)
+                problems.append(seed.error(path, f"'{id_}' is an actor of type {registry.types[id_]}; this field takes an actor of type {wanted}"))
+    return problems
+
+
+# What to do when an id is unknown in one registry but known in another.
+_ELSEWHERE = {
+    ("actor", "term"): "; '{id}' is a glossary term: to refer to it here, add an actor (`briefing new actor {id}`, "
+                       "type programme for an operation or programme) and point the term at it with `actor: {id}`",
+    ("term", "actor"): "; '{id}' is an actor: list it under the article's actors, or add a glossary term with `actor: {id}`",
+    ("actor", "article"): "; '{id}' is an article",
+    ("article", "actor"): "; '{id}' is an actor, not an article",
+}
+
+
+def _elsewhere(id_: str, wanted: str, regs: dict[str, _Registry]) -> str:
+    """A hint when `id_`, unknown as a `wanted`, exists in another registry."""
+    for (want, found), hint_text in _ELSEWHERE.items():
+        if want == wanted and id_ in regs[found].ids:
+            return hint_text.format(id=id_)
+    return ""
+
+
+# An explicit mention in prose, as names.EXPLICIT reads it: [Name](@id), or [Name](@) for no link.
+_EXPLICIT = re.compile(r"\[[^\[\]]+\]\(@([^)\s]*)\)")
+
+
+def check_mentions(files: list[SeedFile]) -> list[Diagnostic]:
+    """Every explicit mention in prose names an actor or a term."""
+    regs = _registries(files)
+    problems = []
+    for seed in files:
+        for _, text, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.PROSE):
+            for match in _EXPLICIT.finditer(str(text)):
+                id_ = match.group(1)
+                if id_ and id_ not in regs["actor"].ids and id_ not in regs["term"].ids:
+                    guess = closest(id_, sorted(regs["actor"].ids | regs["term"].ids))
+                    problems.append(seed.error(path, f"{match.group(0)}: no actor or term has the id '{id_}'{hint(guess)}; "
+                                                     "write [Name](@) to leave the name unlinked"))
     return problems
 
 
@@ -80,14 +123,18 @@ def check_names(files: list[SeedFile]) -> list[Diagnostic]:
     """No name or alias may stand for two things (compared as name_key() does).
 
     A term may share its name with the actor it declares as `actor:`: that is
-    how a term such as CSTO points at the organisation's page.
+    how a term such as CSTO points at the organisation's page.  A metonym (a
+    capital standing for its state) may also be another actor's name: prose
+    says which is meant (names.py), the city by default.
     """
     owners: dict[str, tuple[SeedFile, str, str, FieldPath]] = {}
+    metonyms: dict[str, tuple[SeedFile, str, str, FieldPath]] = {}  # two actors may not share one
     problems = []
     for seed, owner, name, path in _all_names(files):
         key = name_key(name)
-        if key not in owners:
-            owners[key] = (seed, owner, name, path)
+        table = metonyms if path[0] == "metonyms" else owners
+        if key not in table:
+            table[key] = (seed, owner, name, path)
             continue
         first_seed, first_owner, first_name, first_path = owners[key]
         if first_owner == owner or _term_names_its_actor(seed, first_owner) or _term_names_its_actor(first_seed, owner):
@@ -95,8 +142,13 @@ def check_names(files: list[SeedFile]) -> list[Diagnostic]:
         line, _ = first_seed.where(first_path)
         # Names that differ in their characters but not to the eye: say so, or the message looks wrong.
         lookalike = "; the two differ only in Unicode characters that look alike" if _plain_key(name) != _plain_key(first_name) else ""
-        problems.append(seed.error(path, f"'{name}' is already a name of {first_owner} ({first_seed.path}:{line}{lookalike})"))
+        advice = _METONYM_ADVICE if seed.kind == first_seed.kind == "actor" and first_path[0] == "aliases" else ""
+        problems.append(seed.error(path, f"'{name}' is already a name of {first_owner} ({first_seed.path}:{line}{lookalike}){advice}"))
     return problems
+
+
+_METONYM_ADVICE = ("; if it stands for that actor only as a figure of speech (a capital for its state), "
+                   "move it there from `aliases:` to `metonyms:`")
 
 
 def name_key(name: str) -> str:
@@ -127,6 +179,9 @@ def _all_names(files: list[SeedFile]) -> Iterator[tuple[SeedFile, str, str, Fiel
             continue
         for index, alias in enumerate(seed.data.get("aliases") or []):
             yield seed, f"{seed.kind} '{seed.id}'", alias, ("aliases", index)
+    for seed in files:  # after every name: a metonym gives way to a real name wherever it is
+        for index, metonym in enumerate(seed.data.get("metonyms") or [] if seed.kind == "actor" else []):
+            yield seed, f"actor '{seed.id}'", metonym, ("metonyms", index)
 
 
 def _term_names_its_actor(seed: SeedFile, other_owner: str) -> bool:

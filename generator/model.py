@@ -34,6 +34,15 @@ class Role:
     start: PartialDate | None
     end: PartialDate | None
     as_of: "Article | None"
+    evidence: list["Article"] = field(default_factory=list)  # every article showing it, oldest first
+
+    def attested(self) -> str:
+        """When the evidence shows the role: "attested October 2010 to 2014, 3 articles" ("" for fewer than two)."""
+        if len(self.evidence) < 2:
+            return ""
+        first, last = self.evidence[0].date, self.evidence[-1].date
+        span = first.text() if first.text() == last.text() else f"{first.text()} to {last.text()}"
+        return f"attested {span}, {len(self.evidence)} articles"
 
 
 @dataclass
@@ -142,6 +151,7 @@ class Actor:
     co_actors: list[tuple["Actor", int]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
+    metonyms: list[str] = field(default_factory=list)  # names it has as a figure of speech ("Washington")
 
     @property
     def page(self) -> str:
@@ -231,11 +241,21 @@ class Briefing:
     # Past these many events / stances, the timeline / stance matrix is split (schema.SPLIT_AFTER).
     split_timeline_after: int = schema.SPLIT_AFTER
     split_stances_after: int = schema.SPLIT_AFTER
+    sources: str = schema.SOURCES_DEFAULT  # the folder of source texts, from the project folder
 
     def actors_by_type(self) -> list[tuple[str, list[Actor]]]:
         """Actors grouped by type, in the schema's order of types."""
         groups = [(t, [a for a in self.actors if a.type == t]) for t in schema.ACTOR_TYPES]
         return [(t, members) for t, members in groups if members]
+
+    def years(self) -> tuple[int, int] | None:
+        """The first and last year an article was published in (None without articles)."""
+        years = [a.date.year for a in self.articles]
+        return (min(years), max(years)) if years else None
+
+    def outlets(self) -> list[Actor]:
+        """The outlets that published the articles, by name."""
+        return sorted({a.outlet for a in self.articles}, key=lambda o: (o.name.casefold(), o.id))
 
     def events(self) -> list[Event]:
         """Every event of every article, in date order."""

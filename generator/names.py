@@ -90,15 +90,27 @@ def _trie_regex(node: dict) -> str:
     return group + "?" if "" in node else group
 
 
+# An explicit mention an editor types in prose: [Washington](@washington-dc) links the
+# name to that actor (or term), [Washington](@) keeps it unlinked.
+EXPLICIT = re.compile(r"\[([^\[\]]+)\]\(@([a-z0-9-]*)\)")
+# Where an explicit mention waits while the rest of the prose is sanitised and linked:
+# private-use characters, which no name, Markdown rule or escape touches.
+_HOLD = re.compile("\ue000([0-9]+)\ue001")
+
+
 class Matcher:
     """Every name of every target, compiled into one expression.
 
     `in_prose`: match the names as they read in sanitised prose (prose_form),
-    for PageLinker; otherwise as written, for plain text.
+    for PageLinker; otherwise as written, for plain text.  The first target
+    given a name keeps it; `by_id` finds targets for explicit mentions, and
+    `shadowed` holds the metonyms that gave way to another actor's name.
     """
 
     def __init__(self, names: Iterable[tuple[str, Target]], in_prose: bool = False):
         self.targets: dict[str, Target] = {}
+        self.by_id: dict[str, Target] = {}
+        self.shadowed: dict[str, Target] = {}
         for name, target in names:
             self.targets.setdefault(prose_form(name) if in_prose else name, target)
         self.pattern = compile_names(list(self.targets), _WHOLE_WORD_IN_PROSE if in_prose else _WHOLE_WORD)
@@ -138,26 +150,59 @@ class PageLinker:
     since the text is sanitised before it is searched.
     """
 
-    def __init__(self, matcher: Matcher, page: str, self_keys: Iterable[str] = ()):
+    def __init__(self, matcher: Matcher, page: str, self_keys: Iterable[str] = (), prefer: Iterable[str] = ()):
         self.matcher = matcher
         self.page = page
         self.self_keys = set(self_keys)
+        # Target keys this page is about (an article's actors): a metonym of one of them
+        # links to it, not to the actor whose real name it is, unless that one is here too.
+        self.prefer = set(prefer)
         self.seen: dict[str, set[str]] = {}
 
     def prose(self, text: str, section: str) -> str:
         """Sanitised Markdown with first mentions linked, for a block of prose."""
-        return self._link(sanitize(text), section)
+        held: list[tuple[str, str]] = []
+        return self._place(self._link(sanitize(self._hold(text, held)), section), held, section)
 
     def line(self, text: str, section: str) -> str:
         """Like prose(), folded onto one line (list items, table cells)."""
         # Pipes are escaped so the text can sit in a table cell (after linking, so that a
         # name with a pipe still reads as its prose form; links add no pipes).
-        return self._link(sanitize(inline(text)), section).replace("|", "\\|")
+        held: list[tuple[str, str]] = []
+        linked = self._link(sanitize(inline(self._hold(text, held))), section)
+        return self._place(linked, held, section).replace("|", "\\|")
+
+    @staticmethod
+    def _hold(text: str, held: list[tuple[str, str]]) -> str:
+        """`text` with each explicit mention replaced by a placeholder; (label, id) kept in `held`."""
+        def keep(match: re.Match[str]) -> str:
+            held.append((match.group(1), match.group(2)))
+            return f"\ue000{len(held) - 1}\ue001"
+        return EXPLICIT.sub(keep, text) if "](@" in text else text
+
+    def _place(self, text: str, held: list[tuple[str, str]], section: str) -> str:
+        """The placeholders of _hold() as links to their chosen targets, or as plain text."""
+        if not held:
+            return text
+        seen = self.seen.setdefault(section, set())
+
+        def put(match: re.Match[str]) -> str:
+            label, id_ = held[int(match.group(1))]
+            label = sanitize(inline(label))
+            target = self.matcher.by_id.get(id_)
+            if target is None or target.key in self.self_keys:
+                return label
+            seen.add(target.key)
+            return f"[{label}]({relative(self.page, target.page)})"
+        return _HOLD.sub(put, text)
 
     def _link(self, text: str, section: str) -> str:
         seen = self.seen.setdefault(section, set())
         out, position = [], 0
         for start, end, target in self.matcher.find(text):
+            if self.prefer and target.key not in self.prefer:
+                other = self.matcher.shadowed.get(text[start:end])
+                target = other if other is not None and other.key in self.prefer else target
             if target.key in seen or target.key in self.self_keys:
                 continue
             seen.add(target.key)
@@ -186,6 +231,8 @@ def names_per_sentence(matcher: Matcher, text: str) -> list[tuple[int, list[Targ
     found = None if "[" in flat or "`" in flat else _names_by_sentence(matcher, flat)
     if found is None:
         found = [{t.key: t for _, _, t in matcher.find(s)} for s in _SENTENCE_END.split(flat)]
+        for named, sentence in zip(found, _SENTENCE_END.split(flat)):
+            named.update((t.key, t) for t in map(matcher.by_id.get, (m.group(2) for m in EXPLICIT.finditer(sentence))) if t)
     return [(index, list(named.values())) for index, named in enumerate(found) if named]
 
 
@@ -228,4 +275,13 @@ def briefing_matcher(briefing, in_prose: bool = False) -> Matcher:
     for term in briefing.terms:
         forms = [term.term, *term.aliases] + ([term.expansion] if term.expansion else [])
         names += [(form, term_target(term)) for form in forms]
-    return Matcher(names, in_prose)
+    # Metonyms last: where a city actor has the same name, the name is the city's.
+    metonyms = [(name, actor_target(actor)) for actor in briefing.actors for name in actor.metonyms]
+    matcher = Matcher(names + metonyms, in_prose)
+    for name, target in metonyms:
+        form = prose_form(name) if in_prose else name
+        if matcher.targets[form] != target:
+            matcher.shadowed[form] = target
+    matcher.by_id = {term.id: term_target(term) for term in briefing.terms}
+    matcher.by_id.update((actor.id, actor_target(actor)) for actor in briefing.actors)  # an actor's id wins
+    return matcher

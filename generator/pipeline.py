@@ -18,7 +18,7 @@ from typing import Iterator
 
 import jinja2
 
-from . import cache, data_out, load, mentions, model, render, resolve, schema, write
+from . import cache, data_out, load, mentions, model, render, resolve, schema, seedschema, write
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -63,7 +63,7 @@ def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
     for kind in schema.SEED_SHAPES:
-        text = json.dumps(schema.json_schema(kind), indent=2, sort_keys=True) + "\n"
+        text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
         result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
     result += data_out.outputs(briefing, project.templates)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)

@@ -67,11 +67,11 @@ class Renderer:
 
     def _render(
         self, template: str, page: str, source: str, page_title: str, self_keys: Iterable[str] = (),
-        **context: Any,
+        prefer: Iterable[str] = (), **context: Any,
     ) -> str:
         # Every page kind names its title (the text of its first heading): a title with
         # markup characters goes to front matter escaped (with_safe_title), whatever the page.
-        linker = names.PageLinker(self.matcher, page, self_keys)
+        linker = names.PageLinker(self.matcher, page, self_keys, prefer)
         try:
             text = self.env.get_template(template).render(
                 briefing=self.briefing,
@@ -93,7 +93,9 @@ class Renderer:
 
     def article(self, article: Article) -> str:
         """docs/articles/<id>.md"""
-        return self._render("article.md.j2", article.page, article.source_path, article.headline, article=article)
+        cast = [names.actor_target(a.actor).key for a in article.appearances]  # decides what a metonym means here
+        return self._render("article.md.j2", article.page, article.source_path, article.headline, prefer=cast,
+                            article=article)
 
     def articles_index(self) -> str:
         """docs/articles/index.md"""

@@ -38,7 +38,7 @@ def to_date(value: Any) -> PartialDate | None:
 
 def build(files: list[SeedFile]) -> Briefing:
     """Check cross-file rules and resolve every reference; raise BuildError on errors."""
-    problems = (crosscheck.check_references(files) + crosscheck.check_names(files)
+    problems = (crosscheck.check_references(files) + crosscheck.check_names(files) + crosscheck.check_mentions(files)
                 + crosscheck.check_issue_ids(files) + crosscheck.check_page_ids(files))
     if problems:
         raise BuildError(problems, sort=True)
@@ -68,12 +68,14 @@ def build(files: list[SeedFile]) -> Briefing:
         terms=sorted(terms.values(), key=lambda t: (t.term.casefold(), t.id)),
         split_timeline_after=int(settings.get("split_timeline_after") or schema.SPLIT_AFTER),
         split_stances_after=int(settings.get("split_stances_after") or schema.SPLIT_AFTER),
+        sources=settings.get("sources") or schema.SOURCES_DEFAULT,
     )
 
 
 def _actor(seed: SeedFile) -> Actor:
     d = seed.data
-    return Actor(seed.id, d["name"], d["type"], d.get("aliases") or [], d["description"], seed.path)
+    return Actor(seed.id, d["name"], d["type"], d.get("aliases") or [], d["description"], seed.path,
+                 metonyms=d.get("metonyms") or [])
 
 
 def _term(seed: SeedFile, actors: dict[str, Actor]) -> Term:
@@ -104,9 +106,13 @@ def _link_actor(seed: SeedFile, actors: dict[str, Actor], articles: dict[str, Ar
         actor.affiliations.append(tie)
         tie.actor.members.append(tie)
     for r in seed.data.get("roles") or []:
+        # `as_of` (one article, the older form) and `evidence` (several) both count as evidence.
+        cited = dict.fromkeys([*([r["as_of"]] if r.get("as_of") else []), *(r.get("evidence") or [])])
+        evidence = sorted((articles[i] for i in cited), key=lambda a: (a.date.order_key, a.id))
+        as_of = articles[r["as_of"]] if r.get("as_of") else (evidence[0] if evidence else None)
         actor.roles.append(Role(
             r["title"], actors.get(r.get("of") or ""), to_date(r.get("from")),
-            to_date(r.get("to")), articles.get(r.get("as_of") or ""),
+            to_date(r.get("to")), as_of, evidence,
         ))
     actor.roles.sort(key=lambda r: (r.start.sort_key if r.start else (0, 0, 0)))
 

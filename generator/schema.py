@@ -86,12 +86,14 @@ class Kind:
     """What a field holds: its form, and what that form needs.
 
     `ref` names the registry an id must exist in (actor, term, article,
-    issue); `values` lists an enum's allowed values; `item` is the kind of a
+    issue); `types`, for an actor reference, the actor types it accepts (any
+    when empty); `values` lists an enum's allowed values; `item` is the kind of a
     list's items; `shape` is an object's shape.
     """
 
     form: Form
     ref: str = ""
+    types: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     item: "Kind | None" = None
     shape: "Shape | None" = None
@@ -150,9 +152,9 @@ def enum(*values: str) -> Kind:
     return Kind(Form.ENUM, values=values)
 
 
-def ref(registry: str) -> Kind:
-    """An id that must exist in `registry` (actor, term, article or issue)."""
-    return Kind(Form.REF, ref=registry)
+def ref(registry: str, *types: str) -> Kind:
+    """An id that must exist in `registry` (actor, term, article or issue); for actors, of one of `types` if given."""
+    return Kind(Form.REF, ref=registry, types=types)
 
 
 def list_of(item: Kind) -> Kind:
@@ -181,7 +183,7 @@ DATE_DETAIL = Shape("date", "A date with its precision and how sure it is.", (
 ))
 
 SOURCE = Shape("source", "Where the article comes from.", (
-    Field("outlet", ref("actor"), "The publishing outlet (an actor of type outlet).", True),
+    Field("outlet", ref("actor", "outlet"), "The publishing outlet (an actor of type outlet).", True),
     Field("publication", TEXT, "Series, issue or reprint details, as printed."),
     Field("headline", TEXT, "The headline as printed.", True),
     Field("author", TEXT, "The author's name, when the text names one."),
@@ -215,7 +217,7 @@ EVENT = Shape("event", "Something that happened, with a date.", (
     Field("date", DATE, "When: a date, or a mapping with on/qualifier/inferred/note.", True),
     Field("what", PROSE, "What happened, in our words.", True),
     Field("actors", list_of(ref("actor")), "Who took part."),
-    Field("where", list_of(ref("actor")), "Places (actors of type state, region or city)."),
+    Field("where", list_of(ref("actor", "state", "region", "city")), "Places (actors of type state, region or city)."),
 ))
 
 FIGURE = Shape("figure", "A number the article gives.", (
@@ -250,13 +252,16 @@ ROLE = Shape("role", "A role held for a span of time.", (
     Field("of", ref("actor"), "The body or state the role is in."),
     Field("from", DATE, "Start, as precisely as known."),
     Field("to", DATE, "End, as precisely as known."),
-    Field("as_of", ref("article"), "The article that gives the role."),
+    Field("as_of", ref("article"), "The article that gives the role (one; `evidence` may list several)."),
+    Field("evidence", list_of(ref("article")), "Every article that shows the actor in this role; the page shows the earliest and latest."),
 ))
 
 ACTOR = Shape("actor", "A person, organisation, state, place, outlet or programme.", (
     Field("name", TEXT, "The name used in headings and links.", True),
     Field("type", enum(*ACTOR_TYPES), "What sort of actor.", True),
     Field("aliases", list_of(TEXT), "Other names and spellings that refer to this actor."),
+    Field("metonyms", list_of(TEXT), "Names that stand for this actor as a figure of speech (a capital for its state): "
+          "a city actor may claim the same name, and then prose must say which is meant with [Name](@id)."),
     Field("description", PROSE, "Who or what this is, in our words.", True),
     Field("affiliations", list_of(obj(AFFILIATION)), "Memberships and other ties."),
     Field("roles", list_of(obj(ROLE)), "Roles over time."),
@@ -285,12 +290,16 @@ ISSUE = Shape("issue", "A policy question stances are taken on.", (
 SPLIT_AFTER = 1000
 COUNT_MAX = 10**9  # more would never split; keeps the number a plain integer everywhere
 
+SOURCES_DEFAULT = "sources"  # inside the project: an article and its text are two files to drop in
+
 BRIEFING = Shape("briefing", "Site-level settings for the whole briefing.", (
     Field("title", TEXT, "The briefing's title.", True),
     Field("scope", PROSE, "What the briefing covers, in a paragraph.", True),
     Field("key_judgements", list_of(PROSE), "The briefing's main conclusions.", True),
     Field("key_actors", list_of(ref("actor")), "Actors featured on the home page."),
-    Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix."),
+    Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix; add one here to use it in stances."),
+    Field("sources", TEXT, f"The folder of plain-text source articles, from the project folder (default: {SOURCES_DEFAULT}); "
+          "`briefing check` checks every quote against them."),
     Field("split_timeline_after", COUNT,
           f"Past this many events the timeline lists the years, each with a page (default {SPLIT_AFTER})."),
     Field("split_stances_after", COUNT,
@@ -305,57 +314,6 @@ MAX_TEXT_CHARS = 10_000
 
 # Which shape each seed file has, by its place under seeds/.
 SEED_SHAPES = {"briefing": BRIEFING, "article": ARTICLE, "actor": ACTOR, "term": TERM}
-
-
-def _kind_schema(kind: Kind) -> dict[str, Any]:
-    """JSON Schema for one kind."""
-    if kind.form in (Form.TEXT, Form.PROSE):
-        return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}
-    if kind.form is Form.URL:
-        return {"type": "string", "pattern": "^https?://"}
-    if kind.form is Form.BOOL:
-        return {"type": "boolean"}
-    if kind.form is Form.COUNT:
-        return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
-    if kind.form is Form.ENUM:
-        return {"enum": list(kind.values)}
-    if kind.form in (Form.REF, Form.TAG):
-        return {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
-    if kind.form is Form.DATE_STRING:
-        return {"type": "string", "pattern": DATE_PATTERN}
-    if kind.form is Form.DATE:
-        plain = {"type": "string", "pattern": DATE_PATTERN}
-        return {"oneOf": [plain, _shape_schema(DATE_DETAIL)]}
-    if kind.form is Form.LIST:
-        return {"type": "array", "items": _kind_schema(kind.items())}
-    return _shape_schema(kind.fields())
-
-
-def _shape_schema(shape: Shape) -> dict[str, Any]:
-    """JSON Schema for a mapping of `shape`."""
-    properties = {}
-    for f in shape.fields:
-        properties[f.name] = {"description": f.doc, **_kind_schema(f.kind)}
-    schema: dict[str, Any] = {
-        "type": "object",
-        "description": shape.doc,
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    required = [f.name for f in shape.fields if f.required]
-    if required:
-        schema["required"] = required
-    return schema
-
-
-def json_schema(kind: str) -> dict[str, Any]:
-    """A complete JSON Schema document for the seed file kind `kind`."""
-    shape = SEED_SHAPES[kind]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Briefing {kind} seed file",
-        **_shape_schema(shape),
-    }
 
 
 # --------------------------------------------------------------------------- walking seed data

@@ -30,6 +30,7 @@ from .schema import FieldPath
 from .seedfile import SeedFile
 
 COPY_RUN = 12  # words; the content issue's limit is "a dozen words"
+TITLE_LINES = 4  # a source's title: its first lines hold the outlet, the headline, perhaps a byline
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "′": "'"})
 _WORD = re.compile(r"[\w'’]+")
@@ -60,6 +61,11 @@ class Source:
         self.joined = " " + " ".join(self.words) + " "
         self.runs = {tuple(self.words[i : i + COPY_RUN]) for i in range(len(self.words) - COPY_RUN + 1)}
 
+    def title(self) -> str:
+        """The text's first lines, where outlet and headline are printed (folded onto one line)."""
+        head = [line.strip() for line in self.text.splitlines() if line.strip()][:TITLE_LINES]
+        return " ".join(" ".join(head).split())[:200]
+
     def contains_words(self, text: str) -> bool:
         """True when the words of `text` occur in this source as one run."""
         return f" {' '.join(words(text))} " in self.joined
@@ -75,16 +81,34 @@ def read_sources(directory: Path) -> list[Source]:
     return [Source(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(directory.glob("*.txt"))]
 
 
-def match_source(seed: SeedFile, sources: list[Source]) -> tuple[Source | None, Diagnostic | None]:
-    """The one source whose text contains the article's headline."""
+def match_source(seed: SeedFile, sources: list[Source], folder: str = "") -> tuple[Source | None, Diagnostic | None]:
+    """The one source whose text contains the article's headline.
+
+    With none, the source whose title (its first lines) is closest to the
+    headline is returned with the error, so that its quotes are still checked.
+    """
     headline = seed.data["source"]["headline"]
     found = [s for s in sources if s.contains_words(headline)]
     if len(found) == 1:
         return found[0], None
     if not found:
-        return None, seed.error(("source", "headline"), "no source text contains this headline")
+        near = closest_by_title(headline, sources)
+        where = f" in {folder}" if folder else ""
+        message = f"no source text{where} contains this headline"
+        if near is not None:
+            message += f"; the closest by title is {near.name} (\"{near.title()}\"), whose text the quotes were checked against"
+        message += f"; put the article's text{where} as a .txt file, or correct the headline"
+        return near, seed.error(("source", "headline"), message)
     names = ", ".join(s.name for s in found)
     return None, seed.error(("source", "headline"), f"several source texts contain this headline: {names}")
+
+
+def closest_by_title(headline: str, sources: list[Source]) -> Source | None:
+    """The source whose title shares the most words with `headline` (None if none shares any)."""
+    wanted = set(words(headline))
+    scored = [(len(wanted & set(words(s.title()))), s.name, s) for s in sources]
+    best = min(scored, key=lambda t: (-t[0], t[1]), default=None)  # most shared words, then by file name
+    return best[2] if best and best[0] else None
 
 
 def quote_found(quote: str, source: Source) -> bool:
@@ -119,14 +143,15 @@ def prose_fields(seed: SeedFile) -> Iterator[tuple[FieldPath, str]]:
         yield path, str(value)
 
 
-def check_against_sources(files: list[SeedFile], sources: list[Source]) -> list[Diagnostic]:
-    """Every quote not found verbatim, and every copied run of prose."""
+def check_against_sources(files: list[SeedFile], sources: list[Source], folder: str = "") -> list[Diagnostic]:
+    """Every quote not found verbatim, and every copied run of prose; `folder` names where `sources` are, in messages."""
     problems: list[Diagnostic] = []
     for seed in files:
         if seed.kind == "article":
-            source, problem = match_source(seed, sources)
+            source, problem = match_source(seed, sources, folder)
             if problem:
                 problems.append(problem)
+            if source is None:
                 continue
             problems += _check_quotes(seed, source)
             problems += _check_copying(seed, [source])

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import cli, load, pipeline, scaffold, schema
+from generator import cli, load, pipeline, scaffold, schema, seedschema
 
 from conftest import FIXTURES, REPO
 
@@ -75,7 +75,7 @@ def test_editor_loader_keeps_dates_and_on_as_text():
 def test_generated_schema_files_are_current():
     for kind in schema.SEED_SHAPES:
         on_disk = json.loads((REPO / "seeds" / "schema" / f"{kind}.json").read_text(encoding="utf-8"))
-        assert on_disk == schema.json_schema(kind), f"seeds/schema/{kind}.json is stale: run `briefing build`"
+        assert on_disk == seedschema.json_schema(kind), f"seeds/schema/{kind}.json is stale: run `briefing build`"
 
 
 @pytest.mark.parametrize("seeds", [REPO / "seeds", FIXTURES / "mini" / "seeds"], ids=["briefing", "mini"])
