@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from . import svg
 from .dates import PartialDate, Point
+from .markup import plain_mentions
 from .model import Actor, Briefing, Event, Role
 
 # A dot per event while no year has more than this many (else a bar per year).
@@ -130,7 +131,7 @@ def timeline_svg(briefing: Briefing, page: str, split: bool) -> str:
             if dots:
                 for index, event in enumerate(those):
                     faded = " faded" if uncertain(event.date) else ""
-                    label = f"{event.date.label()}: {svg.short(event.what, 160)}"
+                    label = f"{event.date.label()}: {svg.short(plain_mentions(event.what), 160)}"
                     mark = (f'<circle class="event{faded}" cx="{svg.num(cx)}" cy="{svg.num(base - 5 - 9 * index)}" r="4">'
                             f"<title>{svg.esc(label)}</title></circle>")
                     parts.append(svg.link(page, event.article.page, mark, label))

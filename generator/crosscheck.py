@@ -100,7 +100,8 @@ def _elsewhere(id_: str, wanted: str, regs: dict[str, _Registry]) -> str:
     return ""
 
 
-# An explicit mention in prose, as names.EXPLICIT reads it: [Name](@id), or [Name](@) for no link.
+# An explicit mention in prose: [Name](@id), or [Name](@) for no link.  Wider than
+# markup.EXPLICIT (which takes only valid ids), so that a mistyped id is reported, not shown raw.
 _EXPLICIT = re.compile(r"\[[^\[\]]+\]\(@([^)\s]*)\)")
 
 

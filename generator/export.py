@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import schema
+from .markup import plain_mentions
 from .dates import PartialDate
 from .model import Actor, Article, Briefing, Event, Term, built_as
 
@@ -363,14 +364,25 @@ def export(briefing: Briefing) -> dict[str, Any]:
     for actor in briefing.actors:
         for key, found in _actor_ties(actor).items():
             ties[key] += found
-    return record(
+    return _plain(record(
         BRIEFING, format_version=FORMAT_VERSION, title=briefing.title, scope=briefing.scope,
         key_judgements=list(briefing.key_judgements), key_actors=[a.id for a in briefing.key_actors],
         issues=[record(ISSUE, id=i.id, url=issue_url(briefing, i.id), title=i.title, description=i.description)
                 for i in briefing.issues],
         articles=[_article(a) for a in briefing.articles], actors=[_actor(a) for a in briefing.actors],
         terms=[_term(t) for t in briefing.terms], **items, **ties,
-    )
+    ))
+
+
+def _plain(value: Any) -> Any:
+    """`value` with every explicit mention in its text reduced to the name (data files carry no link syntax)."""
+    if isinstance(value, str):
+        return plain_mentions(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def dumps(data: Any) -> str:

@@ -16,6 +16,7 @@ import uuid
 from feedgen.feed import FeedGenerator
 
 from .dates import Point
+from .markup import plain_mentions
 from .export import site_url
 from .model import Briefing
 
@@ -52,7 +53,7 @@ def atom(briefing: Briefing) -> bytes:
         entry.author(name=article.author or article.outlet.name)
         entry.published(_moment(article.date.start))
         entry.updated(_moment(article.date.start))
-        entry.content(article.summary, type="text")
+        entry.content(plain_mentions(article.summary), type="text")
         for theme in article.themes:
             entry.category(term=theme)
     return feed.atom_str(pretty=True, encoding="UTF-8")

@@ -36,6 +36,7 @@ from followthemoney import model as ftm_model
 from followthemoney.proxy import EntityProxy
 
 from .dates import PartialDate
+from .markup import plain_mentions
 from .model import Actor, Article, Briefing, Event, Role
 
 # The FtM schema of each actor type.
@@ -83,7 +84,7 @@ def actor_entity(actor: Actor) -> EntityProxy:
     if schema == "Address":
         proxy.add("full", actor.name)  # what tools show and search for an Address
     proxy.add("alias", actor.aliases)
-    proxy.add("description", actor.description)
+    proxy.add("description", plain_mentions(actor.description))
     return proxy
 
 
@@ -146,7 +147,7 @@ def article_entities(article: Article, entities: dict[str, EntityProxy]) -> list
     document.add("publisher", article.outlet.name)
     document.add("publishedAt", _start(article.date))
     document.add("sourceUrl", article.url or None)
-    document.add("summary", article.summary)
+    document.add("summary", plain_mentions(article.summary))
     document.add("keywords", article.themes)
     found = [document]
     for number, appearance in enumerate(article.appearances, start=1):
@@ -160,8 +161,8 @@ def article_entities(article: Article, entities: dict[str, EntityProxy]) -> list
 
 def event_entity(event: Event, number: int, entities: dict[str, EntityProxy]) -> EntityProxy:
     proxy = _entity("Event", "event", event.article.id, str(number))
-    proxy.add("name", _short(event.what))
-    proxy.add("summary", event.what)
+    proxy.add("name", _short(plain_mentions(event.what)))
+    proxy.add("summary", plain_mentions(event.what))
     proxy.add("startDate" if event.date.end else "date", _start(event.date))
     if event.date.end:
         proxy.add("endDate", _end(event.date))

@@ -112,6 +112,16 @@ def _safe_link(match: re.Match[str]) -> str:
     return f"[{label}]({url})"  # the title, if any, is dropped
 
 
+# An explicit mention an editor types in prose: [Washington](@washington-dc) links the
+# name to that actor (or term), [Washington](@) keeps it unlinked (names.PageLinker).
+EXPLICIT = re.compile(r"\[([^\[\]]+)\]\(@([a-z0-9-]*)\)")
+
+
+def plain_mentions(text: str) -> str:
+    """Prose with each explicit mention reduced to its name: for data files, feeds and quoted sentences."""
+    return EXPLICIT.sub(r"\1", text) if "](@" in text else text
+
+
 def prose_form(name: str) -> str:
     """`name` as it reads in prose after sanitize(): the escapes that apply anywhere in a line.
 

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Iterator
 
 from . import names, parallel
+from .markup import plain_mentions
 from .model import Actor, Article, Briefing, Mention, Term
 
 # --------------------------------------------------------------------------- backlinks
@@ -43,29 +44,33 @@ def attach_mentions(briefing: Briefing) -> None:
         owners[names.actor_target(actor).key] = actor
     for term in briefing.terms:
         owners.setdefault(names.term_target(term).key, term)
-    sources: list[tuple[str, str, list[str]]] = [
-        (a.page, a.headline, list(article_prose(a))) for a in briefing.articles
+    # An article's cast decides what a name shared by a metonym and a city means there (Matcher.choose).
+    sources: list[tuple[str, str, list[str], frozenset[str]]] = [
+        (a.page, a.headline, list(article_prose(a)), frozenset(names.actor_target(x.actor).key for x in a.appearances))
+        for a in briefing.articles
     ]
-    sources += [(a.page, a.name, [a.description]) for a in briefing.actors]
-    sources += [(t.page, t.term, [t.definition]) for t in briefing.terms]
+    sources += [(a.page, a.name, [a.description], frozenset()) for a in briefing.actors]
+    sources += [(t.page, t.term, [t.definition], frozenset()) for t in briefing.terms]
     # Finding the names is the costly part and each page is independent: forked
     # workers share the pages on every core.  Targets travel as numbers.
     keys = list(owners)
     numbers = {key: number for number, key in enumerate(keys)}
-    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2]), sources)
-    for (page, title, blocks), per_block in zip(sources, found):
+    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2], source[3]), sources)
+    for (page, title, blocks, _), per_block in zip(sources, found):
         per_target: Counter[str] = Counter()
         for block, named_here in zip(blocks, per_block):
             parts = names.sentences(block) if named_here else []
             for index, named in named_here:
                 for key in (keys[number] for number in named):
-                    _mention(owners[key], key, Mention(page, title, parts[index]), per_target)
+                    _mention(owners[key], key, Mention(page, title, plain_mentions(parts[index])), per_target)
 
 
-def _names_in_blocks(matcher: names.Matcher, numbers: dict[str, int], blocks: list[str]) -> list[list[tuple[int, list[int]]]]:
+def _names_in_blocks(
+    matcher: names.Matcher, numbers: dict[str, int], blocks: list[str], prefer: frozenset[str],
+) -> list[list[tuple[int, list[int]]]]:
     """For each block: (sentence index, numbers of the targets it names) per naming sentence."""
     return [
-        [(index, [numbers[t.key] for t in named]) for index, named in names.names_per_sentence(matcher, block)]
+        [(index, [numbers[t.key] for t in named]) for index, named in names.names_per_sentence(matcher, block, prefer)]
         for block in blocks
     ]
 

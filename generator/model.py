@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import schema
-from .dates import PartialDate
+from .dates import PartialDate, Point
+from .markup import plain_mentions
 
 
 
@@ -40,8 +41,9 @@ class Role:
         """When the evidence shows the role: "attested October 2010 to 2014, 3 articles" ("" for fewer than two)."""
         if len(self.evidence) < 2:
             return ""
-        first, last = self.evidence[0].date, self.evidence[-1].date
-        span = first.text() if first.text() == last.text() else f"{first.text()} to {last.text()}"
+        # To the month: the evidence is when articles appeared, not when the post began or ended.
+        first, last = (Point(d.start.year, d.start.month).text() for d in (self.evidence[0].date, self.evidence[-1].date))
+        span = first if first == last else f"{first} to {last}"
         return f"attested {span}, {len(self.evidence)} articles"
 
 
@@ -191,7 +193,7 @@ class Term:
         """Hover text: the expansion, or the definition's first sentence."""
         if self.expansion:
             return self.expansion
-        first = re.split(r"(?<=[.!?])\s", self.definition.strip(), maxsplit=1)[0]
+        first = re.split(r"(?<=[.!?])\s", plain_mentions(self.definition).strip(), maxsplit=1)[0]
         return " ".join(first.split())
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .markup import inline, prose_form, sanitize
+from .markup import EXPLICIT, inline, prose_form, sanitize
 
 # Spans of Markdown that must not be linked into: links/images, code, autolinks.
 _PROTECTED = re.compile(
@@ -90,9 +90,6 @@ def _trie_regex(node: dict) -> str:
     return group + "?" if "" in node else group
 
 
-# An explicit mention an editor types in prose: [Washington](@washington-dc) links the
-# name to that actor (or term), [Washington](@) keeps it unlinked.
-EXPLICIT = re.compile(r"\[([^\[\]]+)\]\(@([a-z0-9-]*)\)")
 # Where an explicit mention waits while the rest of the prose is sanitised and linked:
 # private-use characters, which no name, Markdown rule or escape touches.
 _HOLD = re.compile("\ue000([0-9]+)\ue001")
@@ -104,16 +101,26 @@ class Matcher:
     `in_prose`: match the names as they read in sanitised prose (prose_form),
     for PageLinker; otherwise as written, for plain text.  The first target
     given a name keeps it; `by_id` finds targets for explicit mentions, and
-    `shadowed` holds the metonyms that gave way to another actor's name.
+    `other` the second target of a name that is a metonym of one actor and
+    the name of another (see choose()).
     """
 
     def __init__(self, names: Iterable[tuple[str, Target]], in_prose: bool = False):
         self.targets: dict[str, Target] = {}
         self.by_id: dict[str, Target] = {}
-        self.shadowed: dict[str, Target] = {}
+        self.other: dict[str, Target] = {}
         for name, target in names:
             self.targets.setdefault(prose_form(name) if in_prose else name, target)
         self.pattern = compile_names(list(self.targets), _WHOLE_WORD_IN_PROSE if in_prose else _WHOLE_WORD)
+
+    def choose(self, form: str, target: Target, prefer: set[str]) -> Target:
+        """The target a matched name `form` means where the actors `prefer` are at hand (an article's cast).
+
+        A name shared by a metonym and a city means the metonym's actor (so
+        existing prose keeps its meaning), unless only the city is at hand.
+        """
+        other = self.other.get(form) if prefer and target.key not in prefer else None
+        return other if other is not None and other.key in prefer else target
 
     def find(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """(start, end, target) of every name in `text` outside protected spans."""
@@ -200,9 +207,7 @@ class PageLinker:
         seen = self.seen.setdefault(section, set())
         out, position = [], 0
         for start, end, target in self.matcher.find(text):
-            if self.prefer and target.key not in self.prefer:
-                other = self.matcher.shadowed.get(text[start:end])
-                target = other if other is not None and other.key in self.prefer else target
+            target = self.matcher.choose(text[start:end], target, self.prefer)
             if target.key in seen or target.key in self.self_keys:
                 continue
             seen.add(target.key)
@@ -225,18 +230,29 @@ def sentences(text: str) -> list[str]:
     return _SENTENCE_END.split(inline(text))
 
 
-def names_per_sentence(matcher: Matcher, text: str) -> list[tuple[int, list[Target]]]:
-    """(index in sentences(text), the targets it names) for each sentence naming any."""
+def names_per_sentence(matcher: Matcher, text: str, prefer: frozenset[str] = frozenset()) -> list[tuple[int, list[Target]]]:
+    """(index in sentences(text), the targets it names) for each sentence naming any; `prefer` as Matcher.choose."""
     flat = inline(text)
-    found = None if "[" in flat or "`" in flat else _names_by_sentence(matcher, flat)
+    found = None if "[" in flat or "`" in flat else _names_by_sentence(matcher, flat, prefer)
     if found is None:
-        found = [{t.key: t for _, _, t in matcher.find(s)} for s in _SENTENCE_END.split(flat)]
-        for named, sentence in zip(found, _SENTENCE_END.split(flat)):
-            named.update((t.key, t) for t in map(matcher.by_id.get, (m.group(2) for m in EXPLICIT.finditer(sentence))) if t)
+        found = [_named_in(matcher, sentence, prefer) for sentence in _SENTENCE_END.split(flat)]
     return [(index, list(named.values())) for index, named in enumerate(found) if named]
 
 
-def _names_by_sentence(matcher: Matcher, flat: str) -> list[dict[str, Target]] | None:
+def _named_in(matcher: Matcher, sentence: str, prefer: frozenset[str]) -> dict[str, Target]:
+    """The targets one sentence names, by name or by explicit mention ([Name](@id))."""
+    named: dict[str, Target] = {}
+    for start, end, target in matcher.find(sentence):
+        target = matcher.choose(sentence[start:end], target, prefer)
+        named[target.key] = target
+    for match in EXPLICIT.finditer(sentence):
+        target = matcher.by_id.get(match.group(2))
+        if target is not None:
+            named[target.key] = target
+    return named
+
+
+def _names_by_sentence(matcher: Matcher, flat: str, prefer: frozenset[str]) -> list[dict[str, Target]] | None:
     """Like searching each sentence on its own, in one pass over the whole text.
 
     Only for text without protected spans (which a sentence break could cut
@@ -251,6 +267,7 @@ def _names_by_sentence(matcher: Matcher, flat: str) -> list[dict[str, Target]] |
         index = bisect.bisect_right(starts, start) - 1
         if end > ends[index]:
             return None
+        target = matcher.choose(flat[start:end], target, prefer)
         named[index][target.key] = target
     return named
 
@@ -275,13 +292,14 @@ def briefing_matcher(briefing, in_prose: bool = False) -> Matcher:
     for term in briefing.terms:
         forms = [term.term, *term.aliases] + ([term.expansion] if term.expansion else [])
         names += [(form, term_target(term)) for form in forms]
-    # Metonyms last: where a city actor has the same name, the name is the city's.
+    # Metonyms first: where a city actor has the same name, prose written before the
+    # city was added keeps its meaning; Matcher.choose() and [Name](@id) pick the city.
     metonyms = [(name, actor_target(actor)) for actor in briefing.actors for name in actor.metonyms]
-    matcher = Matcher(names + metonyms, in_prose)
-    for name, target in metonyms:
+    matcher = Matcher(metonyms + names, in_prose)
+    for name, target in names:
         form = prose_form(name) if in_prose else name
-        if matcher.targets[form] != target:
-            matcher.shadowed[form] = target
+        if matcher.targets[form] != target and form in {prose_form(m) if in_prose else m for m, _ in metonyms}:
+            matcher.other.setdefault(form, target)
     matcher.by_id = {term.id: term_target(term) for term in briefing.terms}
     matcher.by_id.update((actor.id, actor_target(actor)) for actor in briefing.actors)  # an actor's id wins
     return matcher
