@@ -75,9 +75,10 @@ def check_references(files: list[SeedFile]) -> list[Diagnostic]:
         for kind, id_, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.REF):
             registry = regs[kind.ref]
             if id_ not in registry.ids:
-                problems.append(seed.error(path, registry.unknown(id_) + _elsewhere(id_, kind.ref, regs)))
+                more = _NEW_ISSUE if kind.ref == "issue" else _elsewhere(id_, kind.ref, regs)
+                problems.append(seed.error(path, registry.unknown(id_) + more))
             elif kind.types and registry.types[id_] not in kind.types:
-                wanted = " or ".join(kind.types)
+                wanted = " or ".join(", ".join(kind.types).rsplit(", ", 1))  # "state, region or city"
                 problems.append(seed.error(path, f"'{id_}' is an actor of type {registry.types[id_]}; this field takes an actor of type {wanted}"))
     return problems
 
@@ -90,6 +91,8 @@ _ELSEWHERE = {
     ("actor", "article"): "; '{id}' is an article",
     ("article", "actor"): "; '{id}' is an actor, not an article",
 }
+# Said of every unknown issue: the vocabulary grows by one edit.
+_NEW_ISSUE = "; a new issue is one more entry (id, title, description) under `issues:` in seeds/briefing.yaml"
 
 
 def _elsewhere(id_: str, wanted: str, regs: dict[str, _Registry]) -> str:
