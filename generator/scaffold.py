@@ -35,7 +35,10 @@ REFS = {
     "article": ("article id", "a file name in seeds/articles/, without .yaml"),
     "issue": ("issue id", "declared under issues: in seeds/briefing.yaml"),
 }
-DATE_FORMAT = "YYYY, YYYY-MM or YYYY-MM-DD, or a range A/B of those"
+DATE_FORMAT = ("EDTF: YYYY, YYYY-MM or YYYY-MM-DD, a range A/B, open ranges 2014/.. (since) and "
+               "../2018-02 (by), 2010-11~ (about), 2012? (perhaps)")
+# Said of every prose field: how to choose what a name links to.
+PROSE_HINT = "[Name](@actor-or-term-id) links a name to that page; [Name](@) leaves it unlinked."
 
 
 class ScaffoldError(Exception):
@@ -62,6 +65,8 @@ def kind_hint(kind: schema.Kind, doc: str = "") -> str:
         return f"An {name} ({where})."
     if kind.form is Form.TAG:
         return "Lowercase words joined by hyphens."
+    if kind.form is Form.PROSE:
+        return PROSE_HINT
     if kind.form is Form.DATE_STRING:
         return f"{DATE_FORMAT}."
     if kind.form is Form.DATE:
