@@ -23,7 +23,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from . import pipeline, running, site, sources
+from . import crosscheck, pipeline, running, site, sources
 from .diagnostics import BuildError, Diagnostic, print_refusal
 from .project import Project
 
@@ -45,6 +45,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BuildError as error:
         return _fail(error)
     print(f"ok: {len(briefing.articles)} articles, {len(briefing.actors)} actors, {len(briefing.terms)} terms")
+    stale = crosscheck.typed_counts(briefing.scope)
+    if stale is not None:
+        print(stale, file=sys.stderr)
     if args.sources:
         return _check_sources(project, Path(args.sources), args.sources)
     directory = project.root / briefing.sources

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Iterator
 
 from . import schema
-from .diagnostics import Diagnostic, closest, hint
+from .diagnostics import Diagnostic, closest, hint, warning
 from .model import built_as, fixed_pages
 from .schema import WINDOWS_RULE, FieldPath, windows_reserved
 from .seedfile import SeedFile
@@ -230,6 +230,22 @@ def _taken(page: str, fixed: str) -> str:
     if page == fixed:
         return f"its page would replace the generated page docs/{fixed}"
     return f"its page docs/{page} would be built to the same place as the generated page docs/{fixed}"
+
+
+# A count of articles typed into prose: "five articles", "7 articles", "published between 2009 and 2017".
+_TYPED_COUNT = re.compile(
+    r"\b(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen) (?:source )?articles\b"
+    r"|\bpublished (?:between|from) [0-9]{4}", re.I)
+
+
+def typed_counts(scope: str) -> Diagnostic | None:
+    """A warning when the briefing's scope carries counts or spans the home page now derives."""
+    found = _TYPED_COUNT.search(scope)
+    if found is None:
+        return None
+    return warning("seeds/briefing.yaml", f"scope: '{found.group(0)}' is typed by hand and goes stale as articles "
+                   "are added; the home page now gives the number of articles, their years and the newest itself: "
+                   "keep only your own description in `scope`")
 
 
 def check_issue_ids(files: list[SeedFile]) -> list[Diagnostic]:

@@ -3,9 +3,11 @@ metonyms, roles over time, and the source check's help when a headline matches n
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from generator import cli, names, sources
+from generator import cli, crosscheck, names, sources
 from generator.dates import PartialDate, Point, parse_date
 from generator.model import Article, Role
 from generator.names import Matcher, PageLinker, Target
@@ -123,3 +125,13 @@ def test_closest_source_by_title_ignores_body_text():
     ])
     assert near is not None and near.name == "b.txt"
     assert Point(2010, 10).text() == "October 2010"
+
+
+def test_check_warns_about_counts_typed_into_the_scope(mini, capsys):
+    settings = mini.seeds / "briefing.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^scope: .*$", "scope: Built from five articles published between 2009 and 2017.", text, count=1),
+                        encoding="utf-8")
+    assert cli.main(["--root", str(mini.root), "check"]) == 0  # a warning, not an error
+    assert "seeds/briefing.yaml: warning: scope: 'five articles' is typed by hand" in capsys.readouterr().err
+    assert crosscheck.typed_counts("How Moscow has tried to make the drug trade a shared problem.") is None

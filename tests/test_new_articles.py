@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, make_project
+from conftest import FIXTURES, REPO, make_project, serve_folder
 from helpers import briefing
 from test_sources import SEED_SOURCES
 
 NEW = FIXTURES / "new_articles"
+RESULTS = Path(__file__).resolve().parent.parent / "test-results"  # git-ignored
 FIRST, SECOND = "operation-channel-returns-to-moscow", "drug-police-chiefs-meet-in-moscow"
 
 NEW_ISSUE = """  - id: intelligence-sharing
@@ -130,3 +131,26 @@ def test_existing_pages_keep_their_meaning(grown):
     """The seed briefing's pages change only where the new articles touch them."""
     for name in ("actors/mullah-omar.md", "actors/barack-obama.md"):
         assert page(grown, name) == (REPO / "docs" / name).read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_new_pages_in_chromium(browser, grown, width, height):
+    """The new article, the profile with a role attested by two articles and the home page, as a reader sees them."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    RESULTS.mkdir(exist_ok=True)
+    with serve_folder(grown / "site") as url:
+        page.goto(f"{url}/articles/{FIRST}/")
+        city = page.locator("article p a", has_text="Moscow").first
+        assert city.get_attribute("href") == "../../actors/moscow/"
+        assert page.get_by_role("cell", name="since 2014").is_visible()
+        page.screenshot(path=str(RESULTS / f"new-article-{width}.png"), full_page=True)
+        page.goto(f"{url}/actors/viktor-ivanov/")
+        attested = page.get_by_text("attested October 2010 to November 2010, 2 articles")
+        attested.scroll_into_view_if_needed()
+        assert attested.is_visible()
+        page.screenshot(path=str(RESULTS / f"new-role-evidence-{width}.png"))
+        page.goto(f"{url}/")
+        assert page.get_by_text("Built from 7 articles by 7 outlets").is_visible()
+        page.screenshot(path=str(RESULTS / f"new-home-{width}.png"))
+    context.close()
