@@ -146,7 +146,9 @@ def check_names(files: list[SeedFile]) -> list[Diagnostic]:
         line, _ = first_seed.where(first_path)
         # Names that differ in their characters but not to the eye: say so, or the message looks wrong.
         lookalike = "; the two differ only in Unicode characters that look alike" if _plain_key(name) != _plain_key(first_name) else ""
-        advice = _METONYM_ADVICE if seed.kind == first_seed.kind == "actor" and first_path[0] == "aliases" else ""
+        # A place taking a name another actor has as a plain alias: perhaps a capital standing for its state.
+        place = seed.kind == first_seed.kind == "actor" and seed.data.get("type") in ("city", "region")
+        advice = _METONYM_ADVICE if place and first_path[0] == "aliases" else ""
         problems.append(seed.error(path, f"'{name}' is already a name of {first_owner} ({first_seed.path}:{line}{lookalike}){advice}"))
     return problems
 

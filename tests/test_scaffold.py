@@ -178,7 +178,7 @@ def test_starter_as_written_asks_for_each_required_field(mini):
     _, problems = load.load_file("term", mini.seeds / "glossary" / "fresh-term.yaml", "t.yaml")
     assert [str(p) for p in problems] == [
         "t.yaml:8:6: error: term: is required but empty: The term as it is written, e.g. CSTO.",
-        "t.yaml:19:12: error: definition: is required but empty: What it means, in our words, for a reader "
+        "t.yaml:20:12: error: definition: is required but empty: What it means, in our words, for a reader "
         "new to the region.",
     ]
 
@@ -248,7 +248,7 @@ def fill(text: str) -> str:
         "from": '"2010"', "to": '"2011"',
     }
     lists = {"actors": "ivan-petrov", "where": "ruritania", "terms": "channel", "related_terms": "channel",
-             "related_actors": "nato", "themes": "counter-narcotics"}
+             "related_actors": "nato", "themes": "counter-narcotics", "evidence": "pact-asks-nato"}
     lines = text.splitlines()
     out, parent = [], ""
     for index, line in enumerate(lines):

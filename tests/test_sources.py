@@ -67,7 +67,9 @@ def test_headline_must_match_exactly_one_source(mini, tmp_path, capsys):
     (tmp_path / "none" / "x.txt").write_text("Something else entirely\n", encoding="utf-8")
     assert cli.main(["--root", str(mini.root), "check", "--sources", str(tmp_path / "none")]) == 1
     err = capsys.readouterr().err
-    assert "seeds/articles/pact-asks-nato.yaml:4:13: error: source.headline: no source text contains this headline" in err
+    folder = tmp_path / "none"
+    assert (f"seeds/articles/pact-asks-nato.yaml:4:13: error: source.headline: no source text in {folder} contains this "
+            f"headline; put the article's text in {folder} as a .txt file, or correct the headline") in err
 
 
 def test_seed_briefing_against_the_seed_articles(capsys):
