@@ -167,6 +167,7 @@ ROLE = Record("role", "A role an actor held, possibly bounded in time.", (
     Prop("start", "date", "Start, as precisely as known.", nullable=True),
     Prop("end", "date", "End, as precisely as known.", nullable=True),
     Prop("as_of", "id", "The article that gives the role.", nullable=True),
+    Prop("evidence", "ids", "Every article that shows the actor in the role, oldest first."),
 ))
 AFFILIATION = Record("affiliation", "A lasting tie from one actor (member) to another.", (
     _id("<member id>/affiliation-<n>, n counting from 1 in the member's affiliations."),
@@ -336,7 +337,7 @@ def _actor_ties(actor: Actor) -> dict[str, list[dict[str, Any]]]:
     return {
         "roles": [record(
             ROLE, id=f"{actor.id}/role-{n}", url=url, actor=actor.id, title=r.title, of=_ref(r.of),
-            start=date(r.start), end=date(r.end), as_of=_ref(r.as_of),
+            start=date(r.start), end=date(r.end), as_of=_ref(r.as_of), evidence=[a.id for a in r.evidence],
         ) for n, r in enumerate(actor.roles, start=1)],
         "affiliations": [record(
             AFFILIATION, id=f"{actor.id}/affiliation-{n}", url=url, member=actor.id, actor=a.actor.id,

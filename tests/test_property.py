@@ -85,7 +85,8 @@ def kind_values(kind: schema.Kind, ids: dict[str, list[str]]) -> st.SearchStrate
     if kind.form is schema.Form.TAG:
         return IDS
     if kind.form is schema.Form.REF:
-        return st.sampled_from(ids[kind.ref]) if ids[kind.ref] else IDS
+        pool = [i for t in kind.types for i in ids.get(f"actor:{t}", [])] if kind.types else ids[kind.ref]
+        return st.sampled_from(pool) if pool else IDS
     if kind.form is schema.Form.DATE_STRING:
         return dates()
     if kind.form is schema.Form.DATE:
@@ -108,18 +109,25 @@ def shape_values(shape: schema.Shape, ids: dict[str, list[str]]) -> st.SearchStr
 def briefings(draw) -> dict[str, object]:
     """Seed files (path under seeds/ -> data) whose references mostly resolve."""
     ids = {
-        "actor": draw(st.lists(IDS, min_size=1, max_size=4, unique=True)),
+        "actor": draw(st.lists(IDS, min_size=2, max_size=4, unique=True)),
         "term": draw(st.lists(IDS, min_size=1, max_size=3, unique=True)),
         "article": draw(st.lists(IDS, min_size=1, max_size=2, unique=True)),
     }
     issues = draw(st.lists(shape_values(schema.ISSUE, {}), min_size=1, max_size=2, unique_by=lambda i: i["id"]))
     ids["issue"] = [i["id"] for i in issues]
+    # Typed references (an outlet, a place) need actors of those types: the first is an
+    # outlet, the second a city, the rest of any type.
+    types = ["outlet", "city"] + [draw(st.sampled_from(schema.ACTOR_TYPES)) for _ in ids["actor"][2:]]
+    for id_, type_ in zip(ids["actor"], types):
+        ids.setdefault(f"actor:{type_}", []).append(id_)
     settings_file = draw(shape_values(schema.BRIEFING, ids))
     settings_file["issues"] = issues
     files: dict[str, object] = {"briefing.yaml": settings_file}
     for folder, kind in (("actors", "actor"), ("glossary", "term"), ("articles", "article")):
         for id_ in ids[kind]:
             files[f"{folder}/{id_}.yaml"] = draw(shape_values(schema.SEED_SHAPES[kind], ids))
+    for id_, type_ in zip(ids["actor"], types):
+        files[f"actors/{id_}.yaml"]["type"] = type_
     _names_once(files)
     return files
 
@@ -129,14 +137,14 @@ def _names_once(files: dict[str, object]) -> None:
     by adding the file's id to a repeated one: arbitrary names, mostly valid briefings."""
     seen: set[str] = set()
     for path, data in files.items():
-        for key in ("name", "term", "aliases"):
+        for key in ("name", "term", "aliases", "metonyms"):
             if path.startswith(("actors/", "glossary/")) and key in data:
-                names = data[key] if key == "aliases" else [data[key]]
+                names = data[key] if key in ("aliases", "metonyms") else [data[key]]
                 for index, name in enumerate(names):
                     if " ".join(name.casefold().split()) in seen:
                         names[index] = name = f"{name} {path}{index}"
                     seen.add(" ".join(name.casefold().split()))
-                if key != "aliases":
+                if key not in ("aliases", "metonyms"):
                     data[key] = names[0]
 
 
