@@ -32,6 +32,7 @@ import jinja2
 
 from . import analysis, pipeline, svg, write
 from .diagnostics import BuildError, Diagnostic
+from .markup import plain_mentions
 from .project import Project
 from .model import Briefing
 
@@ -69,13 +70,13 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["paragraphs"] = paragraphs
-    env.filters["oneline"] = lambda value: " ".join(str(value).split())
+    env.filters["oneline"] = lambda value: " ".join(plain_mentions(str(value)).split())
     return env
 
 
 def paragraphs(prose: str) -> list[str]:
     """Prose as plain-text paragraphs (split at blank lines, white space folded)."""
-    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", str(prose)) if part.strip()]
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", plain_mentions(str(prose))) if part.strip()]
 
 
 def edition(briefing: Briefing) -> tuple[str, str]:

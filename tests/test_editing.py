@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator import cli, crosscheck, names, sources
+from generator import book, cli, crosscheck, markup, names, sources
 from generator.dates import PartialDate, Point, parse_date
 from generator.model import Article, Role
 from generator.names import Matcher, PageLinker, Target
@@ -135,3 +135,8 @@ def test_check_warns_about_counts_typed_into_the_scope(mini, capsys):
     assert cli.main(["--root", str(mini.root), "check"]) == 0  # a warning, not an error
     assert "seeds/briefing.yaml: warning: scope: 'five articles' is typed by hand" in capsys.readouterr().err
     assert crosscheck.typed_counts("How Moscow has tried to make the drug trade a shared problem.") is None
+
+
+def test_explicit_mentions_read_as_plain_names_outside_pages():
+    assert markup.plain_mentions("Met in [Moscow](@moscow) and [Kabul](@).") == "Met in Moscow and Kabul."
+    assert book.paragraphs("Met in [Moscow](@moscow).\n\nThen left.") == ["Met in Moscow.", "Then left."]
