@@ -18,6 +18,8 @@
           cell.setAttribute("role", cell.tagName === "TH" ? "columnheader" : "cell");
           // A two-column table is a list of names and values: its first cell is the label.
           if (cell.tagName === "TD" && names.length > 2 && names[index]) cell.setAttribute("data-label", names[index]);
+          // "–" marks nothing known (the stance grid): a card leaves such a line out.
+          if (cell.tagName === "TD" && /^[\s–-]*$/.test(cell.textContent)) cell.setAttribute("data-blank", "");
         });
       });
     });
