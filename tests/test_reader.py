@@ -72,6 +72,13 @@ def run_axe(page, rules: list[str] | None = None) -> list[dict]:
         id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))""", options)
 
 
+def test_axe_is_the_locked_version():
+    """The axe-core on disk is the one tests/axe/package-lock.json pins (setup.sh runs npm ci)."""
+    lock = json.loads((AXE.parents[2] / "package-lock.json").read_text(encoding="utf-8"))
+    installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))
+    assert installed["version"] == lock["packages"]["node_modules/axe-core"]["version"]
+
+
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_axe_finds_nothing_serious(browser, site_url, scheme):
     if not AXE.is_file():
