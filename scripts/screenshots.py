@@ -32,12 +32,12 @@ PAGES = {
     "guide": "editors-guide/",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-# The README's pictures: (file name, page kind, width, scheme, full page).
+# The README's pictures: (file name, page kind and the anchor to open it at, width, scheme).
 README_SHOTS = [
-    ("home.png", "home", "desktop", "light", False),
-    ("actor.png", "actor", "desktop", "light", False),
-    ("stances-phone.png", "stances", "phone", "light", False),
-    ("timeline-phone-dark.png", "timeline", "phone", "dark", False),
+    ("home.png", "home", "desktop", "light"),
+    ("actor.png", "actor", "desktop", "light"),
+    ("stances-phone.png", "stances#csto-nato-cooperation", "phone", "light"),
+    ("timeline-phone-dark.png", "timeline#year-2010", "phone", "dark"),
 ]
 
 
@@ -65,6 +65,7 @@ def shoot(browser, url: str, path: str, width: str, scheme: str, target: Path, f
     page = context.new_page()
     page.goto(f"{url}/{path}")
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # Material settles the header after a jump to an anchor
     page.screenshot(path=str(target), full_page=full_page)
     context.close()
 
@@ -84,7 +85,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.readme:
         out = ROOT / "docs" / "assets" / "screenshots"
-        shots = [(out / name, PAGES[kind], width, scheme, full) for name, kind, width, scheme, full in README_SHOTS]
+        shots = [(out / name, PAGES[kind.partition("#")[0]] + kind.partition("#")[1] + kind.partition("#")[2],
+                  width, scheme, False) for name, kind, width, scheme in README_SHOTS]
     else:
         out = args.out
         shots = [(out / f"{kind}-{width}-{scheme}.png", path, width, scheme, True)
