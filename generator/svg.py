@@ -73,8 +73,14 @@ def link(from_page: str, to: str, inner: str, label: str = "", hidden: bool = Fa
     """An SVG <a> around `inner` leading to docs/ page `to`; relink() can rewrite its address.
 
     `hidden`: a second link to the same page (for the mouse), left out of the tab order and
-    of what screen readers announce."""
-    aria = f' aria-label="{esc(label)}"' if label else ""
+    of what screen readers announce.  A link that shows text (a name, maybe cut short) is
+    named by a <title> rather than aria-label: an aria-label must contain the visible text
+    (WCAG 2.5.3, axe-core's label-content-name-mismatch), and a shortened name does not."""
+    aria = ""
+    if label and "<text" in inner:
+        inner += "" if "<title>" in inner else f"<title>{esc(label)}</title>"
+    elif label:
+        aria = f' aria-label="{esc(label)}"'
     aria += ' tabindex="-1" aria-hidden="true"' if hidden else ""
     return f'<a href="{esc(source_href(from_page, to))}" data-page="{esc(to)}"{aria}>{inner}</a>'
 
@@ -108,9 +114,11 @@ def picture(kind: str, width: int, height: int, title: str, desc: str, parts: li
     """The <svg> in its raw-HTML block: one line per element and no blank line (it would end the block).
 
     `name` tells apart the ids of several pictures of one kind on a page."""
+    # role="group", not "img": an image's children are presentational, and these hold links
+    # a keyboard reaches (axe-core's nested-interactive); the group is named by its title.
     ident = esc(f"{kind}-{name}-svg" if name else f"{kind}-svg")
     head = (f'<div class="briefing-figure briefing-{kind}">\n'
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="group" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" aria-labelledby="{ident}-title {ident}-desc">\n'
             f'<title id="{ident}-title">{esc(title)}</title>\n<desc id="{ident}-desc">{esc(desc)}</desc>')
     return "\n".join([head, *parts, "</svg>\n</div>"])

@@ -3,8 +3,9 @@
 # every package at the version pinned in constraints.txt.  Safe to run again.
 #
 #   bash scripts/setup.sh          what `briefing build` needs
-#   bash scripts/setup.sh --test   and the test tools, with Debian's chromium for the browser tests
-#                                  and Pango for the briefing book (`briefing build --pdf`)
+#   bash scripts/setup.sh --test   and the test tools, with Debian's chromium for the browser tests,
+#                                  Pango for the briefing book (`briefing build --pdf`), and
+#                                  axe-core from npm (Debian's nodejs and npm) in tests/axe/
 #   bash scripts/setup.sh --pdf    what `briefing build` needs, and the briefing book (WeasyPrint, Pango)
 #
 # BRIEFING_VENV=DIR puts the environment elsewhere.  Debian and Ubuntu mark their
@@ -52,6 +53,15 @@ fi
 if [ "$extras" = "[test]" ] && ! command -v chromium >/dev/null 2>&1; then
   # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
   apt_install chromium
+fi
+
+if [ "$extras" = "[test]" ]; then
+  # axe-core for the accessibility tests, at the version in tests/axe/package-lock.json:
+  # fetched here, read from disk by tests/test_reader.py (no network while testing).
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  (cd tests/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 # followthemoney (docs/data/) needs PyICU, which pip builds from source against Debian's ICU.

@@ -136,7 +136,7 @@ def _check_pages(browser, base: str, width: int, scheme: str) -> None:
         page.goto(f"{base}/{name}/")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (name, width, overflow)
-        picture = page.locator("svg[role=img]").first
+        picture = page.locator("svg[role=group]").first
         picture.evaluate("e => e.scrollIntoView({block: 'start', inline: 'nearest'})")
         # Names are drawn at 12px or more on screen (the overview is scaled to the column);
         # the letters inside stance marks repeat their colour and are 11px bold.
