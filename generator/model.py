@@ -217,12 +217,28 @@ class Article:
 
 
 @dataclass
+class Evidence:
+    """What supports a key judgement: an article, and one of its quotes where one carries it."""
+
+    article: Article
+    quote: Quote | None
+
+
+@dataclass
+class Judgement:
+    """One of the briefing's main conclusions, with the evidence it cites."""
+
+    text: str
+    evidence: list[Evidence]
+
+
+@dataclass
 class Briefing:
     """Everything the pages are rendered from."""
 
     title: str
     scope: str
-    key_judgements: list[str]
+    key_judgements: list[Judgement]
     key_actors: list[Actor]
     issues: list[Issue]
     articles: list[Article]

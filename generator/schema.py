@@ -31,7 +31,6 @@ ID_MAX_LENGTH = 80
 PARTIAL_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 DATE_PATTERN = rf"^{PARTIAL_DATE}(?:/{PARTIAL_DATE})?$"
 
-
 FieldPath = tuple[Any, ...]  # where a value is in a seed file: ("quotes", 2, "speaker")
 
 
@@ -120,11 +119,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Shape:
-    """A mapping with a fixed set of keys."""
+    """A mapping with a fixed set of keys; `old_form` explains it to a file that gives plain text."""
 
     name: str
     doc: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    old_form: str = ""
 
     def get(self, key: str) -> Field | None:
         """The field called `key`, or None."""
@@ -277,6 +277,16 @@ ISSUE = Shape("issue", "A policy question stances are taken on.", (
     Field("description", PROSE, "What is at stake, in our words."),
 ))
 
+EVIDENCE = Shape("evidence", "An article that supports a judgement, and where it helps one of its quotes.", (
+    Field("article", ref("article"), "The article's id.", True),
+    Field("quote", COUNT, "The number of the quote on the article's page (1 is its first quote)."),
+))
+JUDGEMENT = Shape("judgement", "A main conclusion and the evidence for it.", (
+    Field("text", PROSE, "The judgement, in our words.", True),
+    Field("evidence", list_of(obj(EVIDENCE)), "The articles (and quotes) that support it; at least one.", True),
+), old_form="the old form; a judgement is now a mapping: move the text under 'text:' and list its"
+   " evidence under 'evidence:' as '- article: ID' (add 'quote: N' where one quote carries it)")
+
 # Past this many events (stances) in all, the timeline (the stance matrix) is an overview
 # with a page per year (per issue), unless briefing.yaml says otherwise: at 10,000
 # articles one page would hold 40,000 rows (16 MB), more than a browser shows comfortably
@@ -287,7 +297,7 @@ COUNT_MAX = 10**9  # more would never split; keeps the number a plain integer ev
 BRIEFING = Shape("briefing", "Site-level settings for the whole briefing.", (
     Field("title", TEXT, "The briefing's title.", True),
     Field("scope", PROSE, "What the briefing covers, in a paragraph.", True),
-    Field("key_judgements", list_of(PROSE), "The briefing's main conclusions.", True),
+    Field("key_judgements", list_of(obj(JUDGEMENT)), "The briefing's main conclusions, each with its evidence.", True),
     Field("key_actors", list_of(ref("actor")), "Actors featured on the home page."),
     Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix."),
     Field("split_timeline_after", COUNT,
@@ -306,22 +316,22 @@ MAX_TEXT_CHARS = 10_000
 SEED_SHAPES = {"briefing": BRIEFING, "article": ARTICLE, "actor": ACTOR, "term": TERM}
 
 
+_TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
+# The JSON Schema of each form that needs nothing but its form.
+_FORM_SCHEMAS = {
+    Form.TEXT: _TEXT_SCHEMA, Form.PROSE: _TEXT_SCHEMA, Form.URL: {"type": "string", "pattern": "^https?://"},
+    Form.BOOL: {"type": "boolean"}, Form.COUNT: {"type": "integer", "minimum": 1, "maximum": COUNT_MAX},
+    Form.REF: _ID_SCHEMA, Form.TAG: _ID_SCHEMA, Form.DATE_STRING: {"type": "string", "pattern": DATE_PATTERN},
+}
+
+
 def _kind_schema(kind: Kind) -> dict[str, Any]:
     """JSON Schema for one kind."""
-    if kind.form in (Form.TEXT, Form.PROSE):
-        return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}
-    if kind.form is Form.URL:
-        return {"type": "string", "pattern": "^https?://"}
-    if kind.form is Form.BOOL:
-        return {"type": "boolean"}
-    if kind.form is Form.COUNT:
-        return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
+    if kind.form in _FORM_SCHEMAS:
+        return dict(_FORM_SCHEMAS[kind.form])
     if kind.form is Form.ENUM:
         return {"enum": list(kind.values)}
-    if kind.form in (Form.REF, Form.TAG):
-        return {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
-    if kind.form is Form.DATE_STRING:
-        return {"type": "string", "pattern": DATE_PATTERN}
     if kind.form is Form.DATE:
         plain = {"type": "string", "pattern": DATE_PATTERN}
         return {"oneOf": [plain, _shape_schema(DATE_DETAIL)]}
@@ -335,12 +345,8 @@ def _shape_schema(shape: Shape) -> dict[str, Any]:
     properties = {}
     for f in shape.fields:
         properties[f.name] = {"description": f.doc, **_kind_schema(f.kind)}
-    schema: dict[str, Any] = {
-        "type": "object",
-        "description": shape.doc,
-        "properties": properties,
-        "additionalProperties": False,
-    }
+    schema: dict[str, Any] = {"type": "object", "description": shape.doc, "properties": properties,
+                              "additionalProperties": False}
     required = [f.name for f in shape.fields if f.required]
     if required:
         schema["required"] = required
@@ -349,12 +355,8 @@ def _shape_schema(shape: Shape) -> dict[str, Any]:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """A complete JSON Schema document for the seed file kind `kind`."""
-    shape = SEED_SHAPES[kind]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Briefing {kind} seed file",
-        **_shape_schema(shape),
-    }
+    head = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"Briefing {kind} seed file"}
+    return {**head, **_shape_schema(SEED_SHAPES[kind])}
 
 
 # --------------------------------------------------------------------------- walking seed data
