@@ -24,15 +24,21 @@ MAX_MENTIONS = 100
 
 def article_prose(article: Article) -> Iterator[str]:
     """Every block of our own prose in an article's annotations."""
-    yield article.summary
-    yield from article.key_points
-    yield from (a.role for a in article.appearances)
-    yield from (q.context for q in article.quotes)
+    return (block for _, block in article_sections(article))
+
+
+def article_sections(article: Article) -> Iterator[tuple[str, str]]:
+    """(anchor, block) for every block of our own prose in an article's annotations: the
+    anchor on the article's page of the section (or quote) where the block stands."""
+    yield "summary", article.summary
+    yield from (("key-points", point) for point in article.key_points)
+    yield from (("actors-involved", a.role) for a in article.appearances)
+    yield from ((q.anchor, q.context) for q in article.quotes)
     for s in article.stances:
-        yield s.position
-        yield s.evidence
-    yield from (e.what for e in article.events)
-    yield from (f.measures for f in article.figures)
+        yield "stances", s.position
+        yield "stances", s.evidence
+    yield from (("events", e.what) for e in article.events)
+    yield from (("figures", f.measures) for f in article.figures)
 
 
 def attach_mentions(briefing: Briefing) -> None:
@@ -43,23 +49,27 @@ def attach_mentions(briefing: Briefing) -> None:
         owners[names.actor_target(actor).key] = actor
     for term in briefing.terms:
         owners.setdefault(names.term_target(term).key, term)
-    sources: list[tuple[str, str, list[str]]] = [
-        (a.page, a.headline, list(article_prose(a))) for a in briefing.articles
-    ]
-    sources += [(a.page, a.name, [a.description]) for a in briefing.actors]
-    sources += [(t.page, t.term, [t.definition]) for t in briefing.terms]
+    # (page, title, blocks of prose, the anchor of each block on the page)
+    sources: list[tuple[str, str, list[str], list[str]]] = []
+    for article in briefing.articles:
+        anchors, blocks = zip(*article_sections(article))
+        sources.append((article.page, article.headline, list(blocks), list(anchors)))
+    sources += [(a.page, a.name, [a.description], [""]) for a in briefing.actors]
+    # A term that names an actor is that actor: its page, not its glossary entry, is the one
+    # mention (FSKN and the Federal Drug Control Service are listed once).
+    sources += [(t.page, t.term, [t.definition], [t.id]) for t in briefing.terms if t.actor is None]
     # Finding the names is the costly part and each page is independent: forked
     # workers share the pages on every core.  Targets travel as numbers.
     keys = list(owners)
     numbers = {key: number for number, key in enumerate(keys)}
     found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2]), sources)
-    for (page, title, blocks), per_block in zip(sources, found):
+    for (page, title, blocks, anchors), per_block in zip(sources, found):
         per_target: Counter[str] = Counter()
-        for block, named_here in zip(blocks, per_block):
+        for block, anchor, named_here in zip(blocks, anchors, per_block):
             parts = names.sentences(block) if named_here else []
             for index, named in named_here:
                 for key in (keys[number] for number in named):
-                    _mention(owners[key], key, Mention(page, title, parts[index]), per_target)
+                    _mention(owners[key], key, Mention(page, title, parts[index], anchor), per_target)
 
 
 def _names_in_blocks(matcher: names.Matcher, numbers: dict[str, int], blocks: list[str]) -> list[list[tuple[int, list[int]]]]:

@@ -119,6 +119,12 @@ class Mention:
     page: str
     title: str
     sentence: str
+    anchor: str = ""  # where on `page` the sentence stands (a section or quote), if not at the top
+
+    @property
+    def target(self) -> str:
+        """The page, at the place where the sentence stands."""
+        return f"{self.page.partition('#')[0]}#{self.anchor}" if self.anchor else self.page
 
 
 @dataclass(eq=False)
@@ -142,6 +148,13 @@ class Actor:
     co_actors: list[tuple["Actor", int]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
+    short: str = ""  # the glossary term that names this actor, when it differs from the name (CSTO)
+
+    @property
+    def label(self) -> str:
+        """The one name of the actor in lists, with its short form beside it where it has one:
+        'Collective Security Treaty Organization (CSTO)'."""
+        return f"{self.name} ({self.short})" if self.short else self.name
 
     @property
     def page(self) -> str:

@@ -126,6 +126,8 @@ def _link_actor(seed: SeedFile, actors: dict[str, Actor], articles: dict[str, Ar
 
 def _link_term(seed: SeedFile, terms: dict[str, Term], actors: dict[str, Actor]) -> None:
     term = terms[seed.id]
+    if term.actor is not None and term.term != term.actor.name:
+        term.actor.short = term.term  # one entity: the actor, known by the term's short form too
     term.related_terms = [terms[i] for i in seed.data.get("related_terms") or []]
     term.related_actors = [actors[i] for i in seed.data.get("related_actors") or []]
 
@@ -245,8 +247,12 @@ RELATED_NEIGHBOURS = 8
 
 
 def _shared_keys(article: Article) -> set[str]:
-    """What two articles can have in common: actor names and glossary terms."""
-    return {a.actor.name for a in article.appearances} | {t.term for t in article.terms}
+    """What two articles can have in common: actors and glossary terms, one entity once.
+
+    A term that names an actor (CSTO) is that actor, under the actor's label
+    ('Collective Security Treaty Organization (CSTO)'), not a second entry.
+    """
+    return {a.actor.label for a in article.appearances} | {t.actor.label if t.actor else t.term for t in article.terms}
 
 
 def _relate_all(order: list[Article]) -> None:
