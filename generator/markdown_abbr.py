@@ -114,13 +114,16 @@ def first_use_per_section(root: etree.Element) -> None:
     for child in list(root):
         if child.tag in _HEADINGS:
             seen = set()
+        # A link with a title has its own tooltip (generator/names.py): a term inside it is
+        # explained by the link, and a second tooltip on top of the first would hide it.
+        in_titled_link = {id(el) for a in child.iter("a") if a.get("title") for el in a.iter("abbr")}
         drop = []
         for el in child.iter("abbr"):  # document order
-            if child.tag in _HEADINGS or el.text in seen:
+            if child.tag in _HEADINGS or el.text in seen or id(el) in in_titled_link:
                 drop.append(el)
             else:
-                seen.add(el.text or "")
                 el.set("tabindex", "0")
+            seen.add(el.text or "")
         if drop:
             _unwrap(child, set(map(id, drop)))
 
