@@ -146,24 +146,24 @@ def test_bad_file_names_never_write_outside_docs(good_build, tmp_path):
 
 # --------------------------------------------------------------------------- broken templates
 
-# Line 20 of templates/article.md.j2, the page heading, and what each case puts there.
+# Line 16 of templates/article.md.j2, the page heading, and what each case puts there.
 HEADING = "# {{ article.headline | text }}\n"
 BROKEN_TEMPLATES = {
     "python-error": (
         "# {{ article.headline + 1 }}\n",
-        'templates/article.md.j2:20: error: TypeError: can only concatenate str (not "int") to str',
+        'templates/article.md.j2:16: error: TypeError: can only concatenate str (not "int") to str',
     ),
     "endless-macro": (
         "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n{{ forever(0) }}\n",
-        "templates/article.md.j2:21: error: recursion too deep: a macro or include calls itself without end",
+        "templates/article.md.j2:17: error: recursion too deep: a macro or include calls itself without end",
     ),
     "include-cycle": (
         '{% include "article.md.j2" %}\n',
-        "templates/article.md.j2:20: error: recursion too deep: a macro or include calls itself without end",
+        "templates/article.md.j2:16: error: recursion too deep: a macro or include calls itself without end",
     ),
     "missing-include": (
         '{% include "missing.j2" %}\n',
-        "templates/article.md.j2:20: error: template 'missing.j2' not found",
+        "templates/article.md.j2:16: error: template 'missing.j2' not found",
     ),
 }
 
