@@ -119,7 +119,10 @@ def first_use_per_section(root: etree.Element) -> None:
         in_titled_link = {id(el) for a in child.iter("a") if a.get("title") for el in a.iter("abbr")}
         drop = []
         for el in child.iter("abbr"):  # document order
-            if child.tag in _HEADINGS or el.text in seen or id(el) in in_titled_link:
+            if child.tag in _HEADINGS:
+                drop.append(el)
+                continue
+            if el.text in seen or id(el) in in_titled_link:
                 drop.append(el)
             else:
                 el.set("tabindex", "0")

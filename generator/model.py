@@ -127,7 +127,7 @@ class Mention:
         return f"{self.page.partition('#')[0]}#{self.anchor}" if self.anchor else self.page
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Actor:
     """A person, organisation, state, place, outlet or programme."""
 
@@ -156,6 +156,9 @@ class Actor:
         'Collective Security Treaty Organization (CSTO)'."""
         return f"{self.name} ({self.short})" if self.short else self.name
 
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Actor({self.id!r})"
+
     @property
     def page(self) -> str:
         """The actor's page, relative to docs/."""
@@ -167,7 +170,7 @@ class Actor:
         return [self.name, *self.aliases]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Term:
     """A glossary term."""
 
@@ -184,6 +187,9 @@ class Term:
     mentions: list[Mention] = field(default_factory=list)
     mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
 
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Term({self.id!r})"
+
     @property
     def page(self) -> str:
         """The term's entry, relative to docs/."""
@@ -198,7 +204,7 @@ class Term:
         return " ".join(first.split())
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Article:
     """One source article with its annotations."""
 
@@ -223,6 +229,9 @@ class Article:
     terms: list[Term] = field(default_factory=list)
     related: list[tuple["Article", list[str]]] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Article({self.id!r})"
+
     @property
     def page(self) -> str:
         """The article's page, relative to docs/."""
@@ -245,7 +254,7 @@ class Judgement:
     evidence: list[Evidence]
 
 
-@dataclass
+@dataclass(repr=False)
 class Briefing:
     """Everything the pages are rendered from."""
 
@@ -260,6 +269,9 @@ class Briefing:
     # Past these many events / stances, the timeline / stance matrix is split (schema.SPLIT_AFTER).
     split_timeline_after: int = schema.SPLIT_AFTER
     split_stances_after: int = schema.SPLIT_AFTER
+
+    def __repr__(self) -> str:
+        return f"Briefing({self.title!r}, {len(self.articles)} articles)"
 
     def actors_by_type(self) -> list[tuple[str, list[Actor]]]:
         """Actors grouped by type, in the schema's order of types."""
