@@ -242,3 +242,17 @@ def test_every_judgement_cites_evidence_and_the_home_page_links_it(briefing, pag
             assert f"(articles/{cited.article.id}.md" in judgements
             if cited.quote:
                 assert f"articles/{cited.article.id}.md#{cited.quote.anchor})" in judgements
+
+
+def test_an_article_lists_an_actor_once_whether_named_as_actor_or_term(briefing, pages):
+    for article in briefing.articles:
+        involved = {a.actor.id for a in article.appearances}
+        page = pages[article.page]
+        terms = section(page, "Terms") if "\n## Terms\n" in page else ""
+        for term in article.terms:
+            if term.actor is not None and term.actor.id in involved:
+                assert f"(../glossary.md#{term.id})" not in terms, (article.id, term.id)
+    # The CSTO is involved in this article and is also a glossary term: listed once, as an actor.
+    page = pages["articles/russia-pushes-csto-nato-counternarcotics.md"]
+    assert "[Collective Security Treaty Organization](../actors/csto.md" in section(page, "Actors involved")
+    assert "(../glossary.md#csto)" not in section(page, "Terms")
