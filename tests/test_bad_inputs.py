@@ -475,7 +475,8 @@ def test_hostile_text_appears_literally(hostile_site):
 
 def test_markdown_control_characters_break_no_table(hostile_site):
     page = (hostile_site / "actors/index.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr>\s*<td><a href=\"evil-corp/\">(.*?)</a></td>(.*?)</tr>", page, re.S)
+    # The link's title (the actor's description) is escaped: no < in it, so [^<>]* ends it.
+    row = re.search(r"<tr>\s*<td><a href=\"evil-corp/\" title=\"[^<>\"]*\">(.*?)</a></td>(.*?)</tr>", page, re.S)
     assert row, "the actor's row in the actors index"
     assert row.group(1) == "Ev*il_ [Corp] | #1 &lt;/title&gt;&lt;script&gt;window.__pwned = 'name'; alert(1)&lt;/script&gt;"
     assert row.group(2).count("<td>") == 3  # Articles, Quotes, Stances: no cell split by "|"
