@@ -379,6 +379,8 @@ def make_corpus(root: Path, articles: int, seed: int = SEED) -> dict[str, int]:
     for index in range(articles):
         article_id, data = corpus.article(index)
         _dump(seeds / "articles" / f"{article_id}.yaml", data)
+        if index == 0:
+            _cite_in_judgements(seeds, article_id)
     return {"articles": articles, "actors": len(corpus.actors), "terms": len(corpus.terms)}
 
 
@@ -393,6 +395,16 @@ def _write_shared_seeds(root: Path, corpus: "Corpus") -> Path:
     for term in corpus.terms:
         _dump(seeds / "glossary" / f"{term['_id']}.yaml", _public(term))
     return seeds
+
+
+def _cite_in_judgements(seeds: Path, article_id: str) -> None:
+    """Make every key judgement cite `article_id`: a judgement must cite evidence, and the
+    article ids are known only once the articles are made (after briefing.yaml, whose
+    random draws come first so the corpus stays the same)."""
+    path = seeds / "briefing.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["key_judgements"] = [{"text": text, "evidence": [{"article": article_id}]} for text in data["key_judgements"]]
+    _dump(path, data)
 
 
 def make_one_article_corpus(root: Path, actors: int, seed: int = SEED) -> dict[str, int]:
@@ -415,6 +427,7 @@ def make_one_article_corpus(root: Path, actors: int, seed: int = SEED) -> dict[s
     ]
     seeds = _write_shared_seeds(root, corpus)
     _dump(seeds / "articles" / "the-long-list.yaml", data)
+    _cite_in_judgements(seeds, "the-long-list")
     return {"articles": 1, "actors": len(corpus.actors), "terms": len(corpus.terms)}
 
 

@@ -263,3 +263,31 @@ def check_issue_ids(files: list[SeedFile]) -> list[Diagnostic]:
                 problems.append(seed.error(("issues", index, "id"), f"duplicate issue id '{issue['id']}' (first at line {line})"))
             seen.setdefault(issue["id"], index)
     return problems
+
+
+def check_judgements(files: list[SeedFile]) -> list[Diagnostic]:
+    """Every key judgement cites evidence, and every quote it cites is on its article's page.
+
+    Unknown article ids are check_references' to report; a quote number is
+    checked only against an article that exists.
+    """
+    quotes = {seed.id: len(seed.data.get("quotes") or []) for seed in files if seed.kind == "article"}
+    problems = []
+    for seed in files:
+        if seed.kind != "briefing":
+            continue
+        for index, judgement in enumerate(seed.data.get("key_judgements") or []):
+            evidence = judgement.get("evidence") or []
+            if not evidence:
+                problems.append(seed.error(("key_judgements", index, "evidence"), "cites nothing: name at least one article"))
+            for number, cited in enumerate(evidence):
+                problems += _quote_problems(seed, ("key_judgements", index, "evidence", number), cited, quotes)
+    return problems
+
+
+def _quote_problems(seed: SeedFile, path: FieldPath, cited: dict, quotes: dict[str, int]) -> list[Diagnostic]:
+    """A problem if the cited quote number is past the last quote of the cited article."""
+    article, quote = cited["article"], cited.get("quote")
+    if quote is None or article not in quotes or int(quote) <= quotes[article]:
+        return []
+    return [seed.error(path + ("quote",), f"article '{article}' has no quote {quote} (its quotes are numbered 1 to {quotes[article]})")]

@@ -367,7 +367,7 @@ def export(briefing: Briefing) -> dict[str, Any]:
             ties[key] += found
     return _plain(record(
         BRIEFING, format_version=FORMAT_VERSION, title=briefing.title, scope=briefing.scope,
-        key_judgements=list(briefing.key_judgements), key_actors=[a.id for a in briefing.key_actors],
+        key_judgements=[j.text for j in briefing.key_judgements], key_actors=[a.id for a in briefing.key_actors],
         issues=[record(ISSUE, id=i.id, url=issue_url(briefing, i.id), title=i.title, description=i.description)
                 for i in briefing.issues],
         articles=[_article(a) for a in briefing.articles], actors=[_actor(a) for a in briefing.actors],

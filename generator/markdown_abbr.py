@@ -58,9 +58,10 @@ def _pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
 class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
     """Wraps known abbreviations in <abbr title=…>, as the stock processor does."""
 
-    def __init__(self, md=None, abbrs: dict | None = None, glossary_file: str = ""):
+    def __init__(self, md=None, abbrs: dict | None = None, glossary_file: str = "", first_per_section: bool = False):
         super().__init__(md, abbrs)
         self.glossary_file = glossary_file
+        self.first_per_section = first_per_section
 
     def iter_element(self, el: etree.Element, parent: etree.Element | None = None, index: int = 0) -> None:
         """The stock method, with `index` (el's position in parent) passed down instead of searched for."""
@@ -94,6 +95,59 @@ class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
             return
         self.RE = _pattern(tuple(sorted(self.abbrs)))
         self.iter_element(root)
+        if self.first_per_section:
+            first_use_per_section(root)
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def first_use_per_section(root: etree.Element) -> None:
+    """Keep each abbreviation's first <abbr> in each section (a heading starts one); the others
+    become plain text again, as do those in headings.  Those kept are focusable (tabindex 0),
+    so keyboard users reach their definitions too.
+
+    An article page used to underline a term at every one of its uses, 193
+    underlines in 2,500 words; once per section explains it where it is met.
+    """
+    seen: set[str] = set()
+    for child in list(root):
+        if child.tag in _HEADINGS:
+            seen = set()
+        # A link with a title has its own tooltip (generator/names.py): a term inside it is
+        # explained by the link, and a second tooltip on top of the first would hide it.
+        in_titled_link = {id(el) for a in child.iter("a") if a.get("title") for el in a.iter("abbr")}
+        drop = []
+        for el in child.iter("abbr"):  # document order
+            if child.tag in _HEADINGS:
+                drop.append(el)
+                continue
+            if el.text in seen or id(el) in in_titled_link:
+                drop.append(el)
+            else:
+                el.set("tabindex", "0")
+            seen.add(el.text or "")
+        if drop:
+            _unwrap(child, set(map(id, drop)))
+
+
+def _unwrap(tree: etree.Element, drop: set[int]) -> None:
+    """Replace each <abbr> under `tree` whose id() is in `drop` by its text (an <abbr> holds only
+    text); each parent's children are rebuilt once, so a long row of them stays linear."""
+    for parent in list(tree.iter()):
+        if not any(id(el) in drop for el in parent):
+            continue
+        kept: list[etree.Element] = []
+        for el in list(parent):
+            if id(el) not in drop:
+                kept.append(el)
+                continue
+            text = (el.text or "") + (el.tail or "")
+            if kept:
+                kept[-1].tail = (kept[-1].tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+        parent[:] = kept
 
 
 def read_definitions(path: Path) -> dict[str, str]:
@@ -121,13 +175,16 @@ class AbbrExtension(abbr.AbbrExtension):
     """The stock extension with the processor above and a `glossary_file` option."""
 
     def __init__(self, **kwargs):
-        glossary_file = kwargs.pop("glossary_file", "")  # ours; the stock options go to the stock class
+        # Ours; the stock options go to the stock class.
+        glossary_file = kwargs.pop("glossary_file", "")
+        self.first_per_section = bool(kwargs.pop("first_per_section", False))
         super().__init__(**kwargs)
         self.glossary_file = glossary_file
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         super().extendMarkdown(md)
-        md.treeprocessors.register(AbbrTreeprocessor(md, self.abbrs, os.fspath(self.glossary_file)), "abbr", 7)
+        processor = AbbrTreeprocessor(md, self.abbrs, os.fspath(self.glossary_file), self.first_per_section)
+        md.treeprocessors.register(processor, "abbr", 7)
 
 
 def makeExtension(**kwargs) -> AbbrExtension:  # noqa: N802 (Python-Markdown's name)

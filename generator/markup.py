@@ -132,3 +132,41 @@ def prose_form(name: str) -> str:
     text = name.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
     text = text.replace("{", "\\{").replace("}", "\\}")
     return re.sub(r"([\[\]])", r"\\\1", text)
+
+
+def escape_tooltip(text: str) -> str:
+    """Tooltip text as the title of an abbreviation definition: shown literally by Material's tooltips.
+
+    Material's `content.tooltips` sets a tooltip's innerHTML to the element's
+    `title`, so the title's value must itself be HTML (text escaped once), and
+    that HTML must survive the attribute (escaped again).  Python-Markdown
+    writes a title's "&" as it is when it begins an entity, so both layers are
+    written here: "<b>" becomes "&amp;lt;b&gt;", whose attribute value is
+    "&lt;b>", which Material shows as "<b>".  Text without & < > " is unchanged.
+    """
+    as_html = text.replace("&", "&amp;").replace("<", "&lt;")
+    return as_html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+LINK_TITLE_CHARS = 200  # a tooltip is a line, not a paragraph
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`, on one line."""
+    return " ".join(_SENTENCE_END.split(text.strip(), maxsplit=1)[0].split())
+
+
+def title_attribute(text: str) -> str:
+    """`text` as a title attribute's value in Markdown, for a link title `[x](url "title")` or
+    raw `<abbr title="…">`: escaped as escape_tooltip does, and also ` and \\, which
+    Python-Markdown would read inside a title, and |, which would end a table cell."""
+    return escape_tooltip(text).replace("`", "&amp;#96;").replace("\\", "&amp;#92;").replace("|", "&amp;#124;")
+
+
+def link_title(text: str) -> str:
+    """The first sentence of `text`, cut at LINK_TITLE_CHARS, as a link's title (title_attribute)."""
+    line = first_sentence(text)
+    if len(line) > LINK_TITLE_CHARS:
+        line = line[: LINK_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return title_attribute(line)

@@ -25,15 +25,21 @@ MAX_MENTIONS = 100
 
 def article_prose(article: Article) -> Iterator[str]:
     """Every block of our own prose in an article's annotations."""
-    yield article.summary
-    yield from article.key_points
-    yield from (a.role for a in article.appearances)
-    yield from (q.context for q in article.quotes)
+    return (block for _, block in article_sections(article))
+
+
+def article_sections(article: Article) -> Iterator[tuple[str, str]]:
+    """(anchor, block) for every block of our own prose in an article's annotations: the
+    anchor on the article's page of the section (or quote) where the block stands."""
+    yield "summary", article.summary
+    yield from (("key-points", point) for point in article.key_points)
+    yield from (("actors-involved", a.role) for a in article.appearances)
+    yield from ((q.anchor, q.context) for q in article.quotes)
     for s in article.stances:
-        yield s.position
-        yield s.evidence
-    yield from (e.what for e in article.events)
-    yield from (f.measures for f in article.figures)
+        yield "stances", s.position
+        yield "stances", s.evidence
+    yield from (("events", e.what) for e in article.events)
+    yield from (("figures", f.measures) for f in article.figures)
 
 
 def attach_mentions(briefing: Briefing) -> None:
@@ -44,25 +50,29 @@ def attach_mentions(briefing: Briefing) -> None:
         owners[names.actor_target(actor).key] = actor
     for term in briefing.terms:
         owners.setdefault(names.term_target(term).key, term)
-    # An article's cast decides what a name shared by a metonym and a city means there (Matcher.choose).
-    sources: list[tuple[str, str, list[str], frozenset[str]]] = [
-        (a.page, a.headline, list(article_prose(a)), frozenset(names.actor_target(x.actor).key for x in a.appearances))
-        for a in briefing.articles
-    ]
-    sources += [(a.page, a.name, [a.description], frozenset()) for a in briefing.actors]
-    sources += [(t.page, t.term, [t.definition], frozenset()) for t in briefing.terms]
+    # (page, title, blocks of prose, the anchor of each block on the page, the article's cast):
+    # an article's cast decides what a name shared by a metonym and a city means there (Matcher.choose).
+    sources: list[tuple[str, str, list[str], list[str], frozenset[str]]] = []
+    for article in briefing.articles:
+        anchors, blocks = zip(*article_sections(article))
+        cast = frozenset(names.actor_target(x.actor).key for x in article.appearances)
+        sources.append((article.page, article.headline, list(blocks), list(anchors), cast))
+    sources += [(a.page, a.name, [a.description], [""], frozenset()) for a in briefing.actors]
+    # A term that names an actor is that actor: its page, not its glossary entry, is the one
+    # mention (FSKN and the Federal Drug Control Service are listed once).
+    sources += [(t.page, t.term, [t.definition], [t.id], frozenset()) for t in briefing.terms if t.actor is None]
     # Finding the names is the costly part and each page is independent: forked
     # workers share the pages on every core.  Targets travel as numbers.
     keys = list(owners)
     numbers = {key: number for number, key in enumerate(keys)}
-    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2], source[3]), sources)
-    for (page, title, blocks, _), per_block in zip(sources, found):
+    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2], source[4]), sources)
+    for (page, title, blocks, anchors, _), per_block in zip(sources, found):
         per_target: Counter[str] = Counter()
-        for block, named_here in zip(blocks, per_block):
+        for block, anchor, named_here in zip(blocks, anchors, per_block):
             parts = names.sentences(block) if named_here else []
             for index, named in named_here:
                 for key in (keys[number] for number in named):
-                    _mention(owners[key], key, Mention(page, title, plain_mentions(parts[index])), per_target)
+                    _mention(owners[key], key, Mention(page, title, plain_mentions(parts[index]), anchor), per_target)
 
 
 def _names_in_blocks(

@@ -130,9 +130,15 @@ class Mention:
     page: str
     title: str
     sentence: str
+    anchor: str = ""  # where on `page` the sentence stands (a section or quote), if not at the top
+
+    @property
+    def target(self) -> str:
+        """The page, at the place where the sentence stands."""
+        return f"{self.page.partition('#')[0]}#{self.anchor}" if self.anchor else self.page
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Actor:
     """A person, organisation, state, place, outlet or programme."""
 
@@ -154,6 +160,16 @@ class Actor:
     mentions: list[Mention] = field(default_factory=list)
     mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
     metonyms: list[str] = field(default_factory=list)  # names it has as a figure of speech ("Washington")
+    short: str = ""  # the glossary term that names this actor, when it differs from the name (CSTO)
+
+    @property
+    def label(self) -> str:
+        """The one name of the actor in lists, with its short form beside it where it has one:
+        'Collective Security Treaty Organization (CSTO)'."""
+        return f"{self.name} ({self.short})" if self.short else self.name
+
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Actor({self.id!r})"
 
     @property
     def page(self) -> str:
@@ -166,7 +182,7 @@ class Actor:
         return [self.name, *self.aliases]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Term:
     """A glossary term."""
 
@@ -183,6 +199,9 @@ class Term:
     mentions: list[Mention] = field(default_factory=list)
     mentions_omitted: int = 0  # sentences left out beyond MAX_MENTIONS
 
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Term({self.id!r})"
+
     @property
     def page(self) -> str:
         """The term's entry, relative to docs/."""
@@ -197,7 +216,7 @@ class Term:
         return " ".join(first.split())
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Article:
     """One source article with its annotations."""
 
@@ -222,6 +241,9 @@ class Article:
     terms: list[Term] = field(default_factory=list)
     related: list[tuple["Article", list[str]]] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # the object graph is cyclic and large: name it, do not print it
+        return f"Article({self.id!r})"
+
     @property
     def page(self) -> str:
         """The article's page, relative to docs/."""
@@ -229,12 +251,28 @@ class Article:
 
 
 @dataclass
+class Evidence:
+    """What supports a key judgement: an article, and one of its quotes where one carries it."""
+
+    article: Article
+    quote: Quote | None
+
+
+@dataclass
+class Judgement:
+    """One of the briefing's main conclusions, with the evidence it cites."""
+
+    text: str
+    evidence: list[Evidence]
+
+
+@dataclass(repr=False)
 class Briefing:
     """Everything the pages are rendered from."""
 
     title: str
     scope: str
-    key_judgements: list[str]
+    key_judgements: list[Judgement]
     key_actors: list[Actor]
     issues: list[Issue]
     articles: list[Article]
@@ -244,6 +282,9 @@ class Briefing:
     split_timeline_after: int = schema.SPLIT_AFTER
     split_stances_after: int = schema.SPLIT_AFTER
     sources: str = schema.SOURCES_DEFAULT  # the folder of source texts, from the project folder
+
+    def __repr__(self) -> str:
+        return f"Briefing({self.title!r}, {len(self.articles)} articles)"
 
     def actors_by_type(self) -> list[tuple[str, list[Actor]]]:
         """Actors grouped by type, in the schema's order of types."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .markup import EXPLICIT, inline, prose_form, sanitize
+from .markup import EXPLICIT, inline, link_title, prose_form, sanitize
 
 # Spans of Markdown that must not be linked into: links/images, code, autolinks.
 _PROTECTED = re.compile(
@@ -35,6 +35,7 @@ class Target:
     key: str
     page: str
     title: str
+    tooltip: str = ""  # the link's hover text (markup.link_title), or none
 
 
 # A name is a whole word: no letter, digit, "_" or "-" just before or after it.  In
@@ -212,7 +213,8 @@ class PageLinker:
                 continue
             seen.add(target.key)
             out.append(text[position:start])
-            out.append(f"[{text[start:end]}]({relative(self.page, target.page)})")
+            title = f' "{target.tooltip}"' if target.tooltip else ""
+            out.append(f"[{text[start:end]}]({relative(self.page, target.page)}{title})")
             position = end
         out.append(text[position:])
         return "".join(out)
@@ -274,7 +276,7 @@ def _names_by_sentence(matcher: Matcher, flat: str, prefer: frozenset[str]) -> l
 
 def actor_target(actor) -> Target:
     """The link target for an actor's page."""
-    return Target(f"actor:{actor.id}", actor.page, actor.name)
+    return Target(f"actor:{actor.id}", actor.page, actor.name, link_title(actor.description))
 
 
 def term_target(term) -> Target:

@@ -15,7 +15,9 @@ from typing import Any, Iterable
 from . import crosscheck, schema
 from .dates import PartialDate, parse_date
 from .diagnostics import BuildError
-from .model import Actor, Affiliation, Appearance, Article, Briefing, Event, Figure, Issue, Quote, Role, Stance, Term
+from .model import (
+    Actor, Affiliation, Appearance, Article, Briefing, Event, Evidence, Figure, Issue, Judgement, Quote, Role, Stance, Term,
+)
 from .seedfile import SeedFile
 
 # --------------------------------------------------------------------------- building
@@ -39,7 +41,8 @@ def to_date(value: Any) -> PartialDate | None:
 def build(files: list[SeedFile]) -> Briefing:
     """Check cross-file rules and resolve every reference; raise BuildError on errors."""
     problems = (crosscheck.check_references(files) + crosscheck.check_names(files) + crosscheck.check_mentions(files)
-                + crosscheck.check_issue_ids(files) + crosscheck.check_page_ids(files))
+                + crosscheck.check_issue_ids(files) + crosscheck.check_page_ids(files)
+                + crosscheck.check_judgements(files))
     if problems:
         raise BuildError(problems, sort=True)
     by_kind: dict[str, list[SeedFile]] = {"briefing": [], "article": [], "actor": [], "term": []}
@@ -60,7 +63,7 @@ def build(files: list[SeedFile]) -> Briefing:
     return Briefing(
         title=settings["title"],
         scope=settings["scope"],
-        key_judgements=settings["key_judgements"],
+        key_judgements=[_judgement(j, articles) for j in settings["key_judgements"]],
         key_actors=[actors[i] for i in settings.get("key_actors") or []],
         issues=list(issues.values()),
         articles=sorted(articles.values(), key=lambda a: (a.date.sort_key, a.id), reverse=True),
@@ -70,6 +73,16 @@ def build(files: list[SeedFile]) -> Briefing:
         split_stances_after=int(settings.get("split_stances_after") or schema.SPLIT_AFTER),
         sources=settings.get("sources") or schema.SOURCES_DEFAULT,
     )
+
+
+def _judgement(data: dict[str, Any], articles: dict[str, Article]) -> Judgement:
+    """A key judgement with its evidence: each cited article, and the quote where one is named."""
+    evidence = []
+    for cited in data["evidence"]:
+        article = articles[cited["article"]]
+        quote = article.quotes[int(cited["quote"]) - 1] if cited.get("quote") else None
+        evidence.append(Evidence(article, quote))
+    return Judgement(data["text"], evidence)
 
 
 def _actor(seed: SeedFile) -> Actor:
@@ -119,6 +132,8 @@ def _link_actor(seed: SeedFile, actors: dict[str, Actor], articles: dict[str, Ar
 
 def _link_term(seed: SeedFile, terms: dict[str, Term], actors: dict[str, Actor]) -> None:
     term = terms[seed.id]
+    if term.actor is not None and term.term != term.actor.name:
+        term.actor.short = term.term  # one entity: the actor, known by the term's short form too
     term.related_terms = [terms[i] for i in seed.data.get("related_terms") or []]
     term.related_actors = [actors[i] for i in seed.data.get("related_actors") or []]
 
@@ -238,8 +253,12 @@ RELATED_NEIGHBOURS = 8
 
 
 def _shared_keys(article: Article) -> set[str]:
-    """What two articles can have in common: actor names and glossary terms."""
-    return {a.actor.name for a in article.appearances} | {t.term for t in article.terms}
+    """What two articles can have in common: actors and glossary terms, one entity once.
+
+    A term that names an actor (CSTO) is that actor, under the actor's label
+    ('Collective Security Treaty Organization (CSTO)'), not a second entry.
+    """
+    return {a.actor.label for a in article.appearances} | {t.actor.label if t.actor else t.term for t in article.terms}
 
 
 def _relate_all(order: list[Article]) -> None:

@@ -32,7 +32,6 @@ ID_MAX_LENGTH = 80
 PARTIAL_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 DATE_PATTERN = rf"^(?:{PARTIAL_DATE}[~?%]?|{PARTIAL_DATE}/{PARTIAL_DATE}|{PARTIAL_DATE}/\.\.|\.\./{PARTIAL_DATE})$"
 
-
 FieldPath = tuple[Any, ...]  # where a value is in a seed file: ("quotes", 2, "speaker")
 
 
@@ -123,11 +122,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Shape:
-    """A mapping with a fixed set of keys."""
+    """A mapping with a fixed set of keys; `old_form` explains it to a file that gives plain text."""
 
     name: str
     doc: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    old_form: str = ""
 
     def get(self, key: str) -> Field | None:
         """The field called `key`, or None."""
@@ -283,6 +283,16 @@ ISSUE = Shape("issue", "A policy question stances are taken on.", (
     Field("description", PROSE, "What is at stake, in our words."),
 ))
 
+EVIDENCE = Shape("evidence", "An article that supports a judgement, and where it helps one of its quotes.", (
+    Field("article", ref("article"), "The article's id.", True),
+    Field("quote", COUNT, "The number of the quote on the article's page (1 is its first quote)."),
+))
+JUDGEMENT = Shape("judgement", "A main conclusion and the evidence for it.", (
+    Field("text", PROSE, "The judgement, in our words.", True),
+    Field("evidence", list_of(obj(EVIDENCE)), "The articles (and quotes) that support it; at least one.", True),
+), old_form="the old form; a judgement is now a mapping: move the text under 'text:' and list its"
+   " evidence under 'evidence:' as '- article: ID' (add 'quote: N' where one quote carries it)")
+
 # Past this many events (stances) in all, the timeline (the stance matrix) is an overview
 # with a page per year (per issue), unless briefing.yaml says otherwise: at 10,000
 # articles one page would hold 40,000 rows (16 MB), more than a browser shows comfortably
@@ -295,7 +305,7 @@ SOURCES_DEFAULT = "sources"  # inside the project: an article and its text are t
 BRIEFING = Shape("briefing", "Site-level settings for the whole briefing.", (
     Field("title", TEXT, "The briefing's title.", True),
     Field("scope", PROSE, "What the briefing covers, in a paragraph.", True),
-    Field("key_judgements", list_of(PROSE), "The briefing's main conclusions.", True),
+    Field("key_judgements", list_of(obj(JUDGEMENT)), "The briefing's main conclusions, each with its evidence.", True),
     Field("key_actors", list_of(ref("actor")), "Actors featured on the home page."),
     Field("issues", list_of(obj(ISSUE)), "Policy questions for stances and the stance matrix; add one here to use it in stances."),
     Field("sources", TEXT, f"The folder of plain-text source articles, from the project folder (default: {SOURCES_DEFAULT}); "

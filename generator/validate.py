@@ -31,6 +31,9 @@ class _Checker:
         self.problems: list[Diagnostic] = []
 
     def shape(self, shape: schema.Shape, value: Any, path: FieldPath) -> None:
+        if isinstance(value, str) and shape.old_form:  # a seed written before the shape became a mapping
+            self.fail(path, f"is plain text, {shape.old_form}")
+            return
         if not isinstance(value, dict):
             self.fail(path, f"expected a mapping ({shape.doc.rstrip('.').lower()}), got {type_name(value)}")
             return

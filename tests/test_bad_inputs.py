@@ -146,24 +146,24 @@ def test_bad_file_names_never_write_outside_docs(good_build, tmp_path):
 
 # --------------------------------------------------------------------------- broken templates
 
-# Line 20 of templates/article.md.j2, the page heading, and what each case puts there.
+# Line 16 of templates/article.md.j2, the page heading, and what each case puts there.
 HEADING = "# {{ article.headline | text }}\n"
 BROKEN_TEMPLATES = {
     "python-error": (
         "# {{ article.headline + 1 }}\n",
-        'templates/article.md.j2:20: error: TypeError: can only concatenate str (not "int") to str',
+        'templates/article.md.j2:16: error: TypeError: can only concatenate str (not "int") to str',
     ),
     "endless-macro": (
         "{% macro forever(n) %}\n{{ forever(n + 1) }}\n{% endmacro %}\n{{ forever(0) }}\n",
-        "templates/article.md.j2:21: error: recursion too deep: a macro or include calls itself without end",
+        "templates/article.md.j2:17: error: recursion too deep: a macro or include calls itself without end",
     ),
     "include-cycle": (
         '{% include "article.md.j2" %}\n',
-        "templates/article.md.j2:20: error: recursion too deep: a macro or include calls itself without end",
+        "templates/article.md.j2:16: error: recursion too deep: a macro or include calls itself without end",
     ),
     "missing-include": (
         '{% include "missing.j2" %}\n',
-        "templates/article.md.j2:20: error: template 'missing.j2' not found",
+        "templates/article.md.j2:16: error: template 'missing.j2' not found",
     ),
 }
 
@@ -475,7 +475,8 @@ def test_hostile_text_appears_literally(hostile_site):
 
 def test_markdown_control_characters_break_no_table(hostile_site):
     page = (hostile_site / "actors/index.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr>\s*<td><a href=\"evil-corp/\">(.*?)</a></td>(.*?)</tr>", page, re.S)
+    # The link's title (the actor's description) is escaped: no < in it, so [^<>]* ends it.
+    row = re.search(r"<tr>\s*<td><a href=\"evil-corp/\" title=\"[^<>\"]*\">(.*?)</a></td>(.*?)</tr>", page, re.S)
     assert row, "the actor's row in the actors index"
     assert row.group(1) == "Ev*il_ [Corp] | #1 &lt;/title&gt;&lt;script&gt;window.__pwned = 'name'; alert(1)&lt;/script&gt;"
     assert row.group(2).count("<td>") == 3  # Articles, Quotes, Stances: no cell split by "|"

@@ -114,7 +114,9 @@ def test_long_actor_sections_keep_the_newest_fifty(tmp_path):
     assert len(listed) == 51
     assert listed[-1] == f"- …and {len(actor.appearances) - 50} earlier articles: see [all articles](../articles/index.md)."
     newest = actor.appearances[0].article  # appearances are sorted newest first
-    assert listed[0].startswith(f"- [{markup.escape_text(markup.inline(newest.headline))}](../{newest.page})")
+    # The link to the article, with its summary's first sentence as its title.
+    link = f"- [{markup.escape_text(markup.inline(newest.headline))}](../{newest.page} \"{markup.link_title(newest.summary)}\")"
+    assert listed[0].startswith(link)
     events = f"The newest 50; {len(actor.events) - 50} earlier events are on [the timeline](../timeline.md)."
     assert events in page
     rows = page.split(events)[1].split("\n\n")[1].splitlines()

@@ -48,7 +48,7 @@ def test_book_holds_every_headline_term_and_section(seed_book):
         assert folded(term.definition)[:60] in text
     for heading in ("Contents", "Key judgements", "Article briefs", "Actors in short", "Stance grid", "Network", "Glossary"):
         assert heading in text
-    assert folded(briefing.key_judgements[0])[:80] in text
+    assert folded(briefing.key_judgements[0].text)[:80] in text
     # The cover's edition is the newest article's date, not today's.
     assert "Edition 11 December 2017" in text
 

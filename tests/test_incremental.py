@@ -218,7 +218,7 @@ def test_mkdocs_build_from_another_folder_keeps_the_tooltips(mini, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     html = (mini.site / "articles" / "pact-asks-nato" / "index.html").read_text(encoding="utf-8")
-    assert '<abbr title="International Security Assistance Force">ISAF</abbr>' in html
+    assert '<abbr tabindex="0" title="International Security Assistance Force">ISAF</abbr>' in html
 
 
 def test_mkdocs_build_with_bad_seeds_aborts_and_changes_nothing(generated):

@@ -129,7 +129,7 @@ def test_json_schema_and_loader_refuse_the_same_mistakes(tmp_path, text, schema_
     assert [str(p) for p in problems] == [loader_error]
 
 
-SETTINGS = "title: T\nscope: S\nkey_judgements: [K]\n"
+SETTINGS = "title: T\nscope: S\nkey_judgements: [{text: K, evidence: [{article: a}]}]\n"
 BAD_SETTINGS = [
     (SETTINGS + "split_timeline_after: 0\n",
      "split_timeline_after: 0 is less than the minimum of 1",

@@ -24,7 +24,7 @@ from generator import builders
 from generator.linkcheck import check_site
 from generator.markdown_abbr import read_definitions
 
-ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+ABBR = re.compile(r'<abbr (?:tabindex="0" )?title="([^"]*)">([^<]*)</abbr>')
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Zensical colours its messages even into a pipe (and ignores NO_COLOR)
 
 
