@@ -39,7 +39,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import partial, pipeline, running, site, write
+from . import load, partial, pipeline, running, site, write
 from .diagnostics import BuildError, print_refusal
 from .project import Project
 
@@ -79,6 +79,7 @@ class PreviewServer(LiveReloadServer):
         self.built = False
         self.built_from: partial.DocsState | None = None  # docs/ as the last good build read it
         self.settings: partial.Settings | None = None  # mkdocs.yml as the last full build read it
+        self.parse_cache = load.ParseCache()  # an edit parses only the seed files it changed
         # While the generator writes, events wait here (the manifest is not final yet).
         self._events_lock = threading.Lock()
         self._generating = False
@@ -159,7 +160,7 @@ class PreviewServer(LiveReloadServer):
         with self._events_lock:
             self._generating = True
         try:
-            report = pipeline.generate(self.project)
+            report = pipeline.generate(self.project, self.parse_cache)
             self.removed = set(report.removed)
             return report
         finally:
