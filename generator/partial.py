@@ -14,8 +14,9 @@ exactly, only the changed pages are built again:
   writes with the rebuilt pages' entries only, are merged into the previous
   ones (each page's entries in their old place, so the result is the full
   build's);
-- only the rebuilt pages, and the pages whose Markdown links to them, are
-  link-checked (an anchor a changed page lost breaks the links to it).
+- only the rebuilt pages are link-checked, and the pages whose Markdown
+  links to one that lost an anchor (no page was added or removed, so only
+  a lost anchor can break a link from an unchanged page).
 
 Anything a partial build cannot reproduce takes a full build: a page added
 or removed; a nav page retitled (the nav shows its title on every page; a
@@ -46,6 +47,8 @@ from .project import Project
 
 # Links between pages as the generator and editors write them: Markdown `](x.md#a)` and HTML `href="x.md"`.
 _PAGE_LINK = re.compile(r"""(?:\]\(|href=["'])([^)"'\s#]+\.md)(?:#[^)"'\s]*)?""")
+# An id or a name attribute in built HTML (MkDocs and Material quote them with double quotes).
+_ANCHOR = re.compile(rb"""\s(?:id|name)=["']?([^"'\s>]+)""")
 # Files of the built site that a dirty build rewrites whatever changed.
 ALWAYS_REBUILT = ("search/search_index.json", "tags.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
 SEARCH_INDEX = "search/search_index.json"
@@ -275,7 +278,9 @@ def rebuild(project: Project, site_dir: Path, overrides: dict, after: DocsState,
                 os.utime(target, ns=(0, 0))
         dirty_build(project, site_dir, overrides)
         _merge_indexes(site_dir, old, {page_url(p, use_directory_urls) for p in pages})
-        checked = pages_to_check(pages, after, use_directory_urls)
+        lost = [p for p in pages if _anchors(saved[html_path(p, use_directory_urls)])
+                - _anchors((site_dir / html_path(p, use_directory_urls)).read_bytes())]
+        checked = pages_to_check(pages, lost, after, use_directory_urls)
         broken = check_site(site_dir, display="site", pages=checked)
         if broken:
             raise BuildError(broken)
@@ -309,11 +314,20 @@ def _as_material_writes(name: str, data: dict) -> bytes:
     return json.dumps(data).encode()
 
 
-def pages_to_check(pages: list[str], state: DocsState, use_directory_urls: bool) -> list[str]:
-    """The HTML of the changed pages, of the pages linking to them, and 404.html."""
-    changed = set(pages)
-    linking = {name for name, targets in state.links.items() if targets & changed}
-    return sorted({html_path(p, use_directory_urls) for p in changed | linking} | {"404.html"})
+def pages_to_check(pages: list[str], lost: list[str], state: DocsState, use_directory_urls: bool) -> list[str]:
+    """The HTML of the changed `pages`, of the pages linking to those of them that `lost` an anchor, and 404.html.
+
+    No page was added or removed, so a link from an unchanged page can only
+    break where it leads to an anchor that is gone.
+    """
+    gone = set(lost)
+    linking = {name for name, targets in state.links.items() if targets & gone}
+    return sorted({html_path(p, use_directory_urls) for p in set(pages) | linking} | {"404.html"})
+
+
+def _anchors(html: bytes | None) -> set[bytes]:
+    """The ids and names of a built page's elements (MkDocs and Material write them in double quotes)."""
+    return set(_ANCHOR.findall(html or b""))
 
 
 def _save(site_dir: Path, names: list[str]) -> dict[str, bytes | None]:

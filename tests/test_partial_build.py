@@ -85,8 +85,10 @@ def test_a_hand_written_page_edit_builds_in_part(built):
     guide = project.docs / "editors-guide.md"
     guide.write_text(guide.read_text(encoding="utf-8") + "\n## A new section\n\nWith words nobody wrote before.\n",
                      encoding="utf-8")
-    change, _ = build_in_part(project, served, before, settings)
+    change, checked = build_in_part(project, served, before, settings)
     assert change.changed == ["editors-guide.md"]
+    # It lost no anchor: no page linking to it can have broken, only it is checked (and 404.html).
+    assert checked == ["404.html", "editors-guide/index.html"]
     full = project.root / "full"
     site.build_site(project, site_dir=full, check_links=True)
     assert_same_sites(served, full)
