@@ -39,7 +39,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import load, partial, pipeline, running, site, write
+from . import partial, pipeline, running, site, warm, write
 from .diagnostics import BuildError, print_refusal
 from .project import Project
 
@@ -71,15 +71,16 @@ def parse_address(text: str) -> tuple[str, int]:
 class PreviewServer(LiveReloadServer):
     """MkDocs' live-reload server, rebuilding with the generator first."""
 
-    def __init__(self, project: Project, host: str, port: int, site_dir: Path):
+    def __init__(self, project: Project, host: str, port: int, site_dir: Path, generator: warm.Generator | None = None):
         super().__init__(builder=self.rebuild, host=host, port=port, root=str(site_dir))
+        # serve() forks the generator's process before any thread starts (warm.py); without it, here.
+        self.generator = generator or warm.Generator(project, fork=False)
         self.project = project
         self.site_dir = site_dir
         self.removed: set[str] = set()  # pages the last generation removed
         self.built = False
         self.built_from: partial.DocsState | None = None  # docs/ as the last good build read it
         self.settings: partial.Settings | None = None  # mkdocs.yml as the last full build read it
-        self.parse_cache = load.ParseCache()  # an edit parses only the seed files it changed
         # While the generator writes, events wait here (the manifest is not final yet).
         self._events_lock = threading.Lock()
         self._generating = False
@@ -160,7 +161,7 @@ class PreviewServer(LiveReloadServer):
         with self._events_lock:
             self._generating = True
         try:
-            report = pipeline.generate(self.project, self.parse_cache)
+            report = self.generator.generate()
             self.removed = set(report.removed)
             return report
         finally:
@@ -258,7 +259,17 @@ def serve(project: Project, address: str = DEFAULT_ADDRESS) -> int:
     except running.RunError as error:
         print(error.diagnostic, file=sys.stderr)
         return 1
-    server = PreviewServer(project, host, port, site_dir / "site")
+    generator = warm.Generator(project)  # first: it forks, and the server is about to start threads
+    try:
+        _serve_until_stopped(PreviewServer(project, host, port, site_dir / "site", generator), project)
+    finally:
+        generator.close()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
+
+
+def _serve_until_stopped(server: PreviewServer, project: Project) -> None:
+    """The first build, then serve until Ctrl+C or SIGTERM."""
     _stop_on_sigterm()
     try:
         server.rebuild()
@@ -271,5 +282,3 @@ def serve(project: Project, address: str = DEFAULT_ADDRESS) -> int:
         say("stopping")
     finally:
         server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
-    return 0

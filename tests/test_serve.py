@@ -364,8 +364,8 @@ def test_watcher_holds_events_while_the_generator_writes(preview, mini, monkeypa
     seen: list[bool] = []
     real = pipeline.generate
 
-    def generate_with_an_event(project):
-        report = real(project)
+    def generate_with_an_event(project, *cache):
+        report = real(project, *cache)
         preview._on_event(modified(mini.docs / "articles" / "petrov-interview.md"))
         seen.append(preview._want_rebuild)
         return report
