@@ -53,7 +53,10 @@ def build_in_part(project, served, before, settings):
     return change, checked
 
 
-def assert_same_sites(partial: Path, full: Path) -> None:
+def assert_same_as_a_full_build(project: pipeline.Project, partial: Path) -> None:
+    """Build the project in full next to `partial`; every file the same, the search index entry for entry."""
+    full = project.root / "full"
+    site.build_site(project, site_dir=full, check_links=True)
     a, b = site_files(partial), site_files(full)
     assert sorted(a) == sorted(b)
     index = "search/search_index.json"
@@ -75,9 +78,7 @@ def test_a_new_headline_builds_in_part_and_gives_the_full_build(built):
     assert "articles/lets-just-be-friends/index.html" in checked and len(checked) < everything
     index = json.loads((served / "search/search_index.json").read_text(encoding="utf-8"))
     assert any(entry["title"] == headline for entry in index["docs"])
-    full = project.root / "full"
-    site.build_site(project, site_dir=full, check_links=True)
-    assert_same_sites(served, full)
+    assert_same_as_a_full_build(project, served)
 
 
 def test_a_hand_written_page_edit_builds_in_part(built):
@@ -89,9 +90,7 @@ def test_a_hand_written_page_edit_builds_in_part(built):
     assert change.changed == ["editors-guide.md"]
     # It lost no anchor: no page linking to it can have broken, only it is checked (and 404.html).
     assert checked == ["404.html", "editors-guide/index.html"]
-    full = project.root / "full"
-    site.build_site(project, site_dir=full, check_links=True)
-    assert_same_sites(served, full)
+    assert_same_as_a_full_build(project, served)
 
 
 def test_a_lost_anchor_fails_the_partial_build_and_puts_the_site_back(built):
