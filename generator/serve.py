@@ -4,8 +4,9 @@ MkDocs' own live-reload server (mkdocs.livereload.LiveReloadServer) does the
 serving, the file watching and the browser reloads.  Two things differ from
 `mkdocs serve`:
 
-- Each rebuild runs the generator, then MkDocs (strict, into a temporary
-  folder swapped in whole, as `briefing build` does).  When the seeds have
+- Each rebuild runs the generator (in a process of its own, generator/warm.py),
+  then MkDocs (strict, into a temporary folder swapped in whole, as
+  `briefing build` does, or only the changed pages, generator/partial.py).  When the seeds have
   errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
   and the served site stay as they were, and the next save that fixes the
   file rebuilds as usual: no restart.
