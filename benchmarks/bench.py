@@ -218,11 +218,15 @@ def _wait(what: str, check, bound: float = 3600.0) -> float:
     return time.perf_counter() - started
 
 
+# Seconds between the server saying it serves and the edit (see edit_to_preview).
+WATCHER_START_S = 5.0
+
+
 def edit_to_preview(project: Path) -> float:
     """Seconds from saving a new headline for one article to `briefing serve` serving its page with it.
 
     The server starts on the generated project (its first, full build is not
-    timed), the first article's headline is replaced in its seed file, and
+    timed), WATCHER_START_S later the first article's headline is replaced in its seed file, and
     the article's page is fetched every 20 ms until it shows the new one.
     """
     article = sorted((project / "seeds" / "articles").glob("*.yaml"))[0]
@@ -239,6 +243,9 @@ def edit_to_preview(project: Path) -> float:
             _wait("the first build", lambda: "serving http" in _read(log) or server.poll() is not None)
             if server.poll() is not None:
                 sys.exit(f"bench: briefing serve stopped:\n{_read(log)}")
+            # MkDocs' file watcher polls: it takes its first picture of the files only once
+            # the server runs, and a save made before that would pass unseen.
+            time.sleep(WATCHER_START_S)
             saved = time.perf_counter()
             article.write_text(text[:old.start(2)] + new_headline + text[old.end(2):], encoding="utf-8")
             _wait("the edited page", lambda: new_headline in _page(url))
