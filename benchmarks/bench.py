@@ -16,8 +16,10 @@ Steps, all in one temporary folder (removed at the end unless --keep):
    paths and a nav of the top pages only, no Markdown extensions: pages of
    eight 60-word paragraphs, then pages of plain
    prose as long as each generated page;
-6. time the linker alone on one text, with 50 names and with 5,000 names;
-7. check, then generate, a briefing of one article naming C actors and one
+6. start `briefing serve` on the generated project, save a new headline in
+   one article's seed file, and time until the served page shows it;
+7. time the linker alone on one text, with 50 names and with 5,000 names;
+8. check, then generate, a briefing of one article naming C actors and one
    naming 2C (--cast C, default 2,000), each in a fresh process: the time
    should double, not quadruple (issue 12, item 10).
 
@@ -29,7 +31,10 @@ linker_5000_names_s, linker_ratio; then generate_cpu_s,
 plain_same_volume_build_s, ratio_same_volume, the corpus counts (actors,
 terms, pages, docs_mb); cast_actors, check_cast_s, check_double_cast_s,
 check_cast_ratio, generate_cast_s, generate_double_cast_s,
-generate_cast_ratio; and load_avg_end.  Nothing is asserted here: the
+generate_cast_ratio; issue 17's full_build_s (= generate_s + mkdocs_build_s,
+each cold in a fresh process, the link check included), edit_to_preview_s,
+edit_ratio (= edit_to_preview_s / plain_mkdocs_build_s) and generate_ratio
+(= generate_s / plain_mkdocs_build_s); and load_avg_end.  Nothing is asserted here: the
 targets and results are in BENCHMARKS.md.
 """
 
@@ -39,11 +44,16 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +190,80 @@ def plain_build(folder: Path) -> float:
     return run_child(code, str(folder / "mkdocs.yml")).seconds
 
 
+# --------------------------------------------------------------------------- edit to preview
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _page(url: str) -> str:
+    """The text at `url`, or '' while the server cannot answer it."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait(what: str, check, bound: float = 3600.0) -> float:
+    """Poll `check` every 20 ms until it is true; the seconds it took."""
+    started = time.perf_counter()
+    while not check():
+        if time.perf_counter() - started > bound:
+            sys.exit(f"bench: gave up waiting for {what}")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+# Seconds between the server saying it serves and the edit (see edit_to_preview).
+WATCHER_START_S = 5.0
+
+
+def edit_to_preview(project: Path) -> float:
+    """Seconds from saving a new headline for one article to `briefing serve` serving its page with it.
+
+    The server starts on the generated project (its first, full build is not
+    timed), WATCHER_START_S later the first article's headline is replaced in its seed file, and
+    the article's page is fetched every 20 ms until it shows the new one.
+    """
+    article = sorted((project / "seeds" / "articles").glob("*.yaml"))[0]
+    text = article.read_text(encoding="utf-8")
+    old = re.search(r"^(\s*headline: )(.*)$", text, re.M)
+    new_headline = "Edited headline for the preview benchmark"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/articles/{article.stem}/"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(project), "serve",
+                                   "-a", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            _wait("the first build", lambda: "serving http" in _read(log) or server.poll() is not None)
+            if server.poll() is not None:
+                sys.exit(f"bench: briefing serve stopped:\n{_read(log)}")
+            # MkDocs' file watcher polls: it takes its first picture of the files only once
+            # the server runs, and a save made before that would pass unseen.
+            time.sleep(WATCHER_START_S)
+            saved = time.perf_counter()
+            article.write_text(text[:old.start(2)] + new_headline + text[old.end(2):], encoding="utf-8")
+            _wait("the edited page", lambda: new_headline in _page(url))
+            seconds = time.perf_counter() - saved
+            _wait("the rebuild to end", lambda: "site rebuilt" in _read(log).split("serving http", 1)[1])
+            print("\n".join("  serve: " + line for line in _read(log).split("serving http", 1)[1].splitlines()[1:]))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=120)
+            article.write_text(text, encoding="utf-8")
+    return seconds
+
+
+def _read(log) -> str:
+    log.seek(0)
+    return log.read().decode("utf-8", errors="replace")
+
+
 # --------------------------------------------------------------------------- linker
 
 
@@ -284,6 +368,8 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
     volume_s = plain_build(work / "plain-same-volume")
     print(f"mkdocs build (plain, {len(generated)} pages as long as the generated ones): {volume_s:.2f} s", flush=True)
 
+    edit_s = edit_to_preview(project)
+    print(f"edit to preview (briefing serve, one headline): {edit_s:.2f} s", flush=True)
     small, large = linker_times()
     print(f"linker: 50 names {small * 1000:.1f} ms, 5000 names {large * 1000:.1f} ms, ratio {large / small:.2f}", flush=True)
     casts = cast_times(work, cast)
@@ -315,6 +401,12 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
         "generate_cast_s": round(casts["generate_cast_s"], 3),
         "generate_double_cast_s": round(casts["generate_double_cast_s"], 3),
         "generate_cast_ratio": round(casts["generate_double_cast_s"] / casts["generate_cast_s"], 3),
+        # Issue 17's figures: the cold full build (generation, MkDocs, link check, each in a fresh process),
+        # an edit in a running `briefing serve`, and generation, against plain MkDocs.
+        "full_build_s": round(full, 3),
+        "edit_to_preview_s": round(edit_s, 3),
+        "edit_ratio": round(edit_s / plain_s, 3),
+        "generate_ratio": round(first.seconds / plain_s, 3),
         # Other work on the machine slows every step; the 1-minute load average says how busy it was.
         "load_avg_end": round(os.getloadavg()[0], 2),
     }

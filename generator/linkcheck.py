@@ -188,10 +188,11 @@ class SiteChecker:
         """A site file as messages show it: site/actors/x/index.html."""
         return posixpath.join(self.display, name)
 
-    def check(self) -> list[Diagnostic]:
-        """One message per broken or unsafe link, in a stable order."""
+    def check(self, pages: list[str] | None = None) -> list[Diagnostic]:
+        """One message per broken or unsafe link, in a stable order: of every page, or of `pages` only."""
         problems: list[Diagnostic] = []
-        names = sorted((f for f in self._files if f.endswith(".html")), key=lambda f: f.split("/"))
+        wanted = self._files if pages is None else set(pages) & self._files
+        names = sorted((f for f in wanted if f.endswith(".html")), key=lambda f: f.split("/"))
         # Parsing is most of the work, and pages are independent: share it among the forked workers.
         self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
         for name in names:
@@ -274,6 +275,10 @@ def _short(url: str) -> str:
     return url if len(url) <= 100 else url[:97] + "..."
 
 
-def check_site(site: Path, display: str = "site") -> list[Diagnostic]:
-    """Every broken internal link or anchor, and every unsafe URL, in the built site."""
-    return SiteChecker(site, display).check()
+def check_site(site: Path, display: str = "site", pages: list[str] | None = None) -> list[Diagnostic]:
+    """Every broken internal link or anchor, and every unsafe URL, in the built site.
+
+    `pages` (HTML files relative to the site) checks only the links on those
+    pages, against the whole site: `briefing serve` after a partial build.
+    """
+    return SiteChecker(site, display).check(pages)

@@ -8,6 +8,7 @@ loads every file, in parallel when there are many.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Iterator
@@ -64,6 +65,12 @@ def _looks_like_yaml(path: Path) -> bool:
 
 def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, list[Diagnostic]]:
     """Read and schema-check one seed file."""
+    raw, problems = read_file(path, display)
+    return (None, problems) if raw is None else check_bytes(kind, path, display, raw)
+
+
+def read_file(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A seed file's bytes, or None and why not (unreadable, too big)."""
     try:
         with path.open("rb") as handle:
             # Never read past the limit: a huge file must not fill memory before it is refused.
@@ -72,6 +79,11 @@ def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, lis
                 return None, [too_big(display, os.fstat(handle.fileno()).st_size)]
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "", f"cannot read file: {exc.strerror}")]
+    return raw, []
+
+
+def check_bytes(kind: str, path: Path, display: str, raw: bytes) -> tuple[SeedFile | None, list[Diagnostic]]:
+    """Parse and schema-check the bytes of the seed file at `path` (its name is the id)."""
     value, marks, key_marks, problems = read_yaml(raw, display)
     if problems and value is None:
         return None, problems
@@ -88,14 +100,20 @@ def load_file(kind: str, path: Path, display: str) -> tuple[SeedFile | None, lis
     return (None if problems else seed), problems
 
 
-def load_seeds(seeds_dir: Path, root: Path) -> tuple[list[SeedFile], list[Diagnostic]]:
-    """Load every seed file; return the good ones and every diagnostic."""
+def load_seeds(seeds_dir: Path, root: Path, cache: ParseCache | None = None) -> tuple[list[SeedFile], list[Diagnostic]]:
+    """Load every seed file; return the good ones and every diagnostic.
+
+    With a `cache`, a file whose bytes were loaded before is not parsed again.
+    """
     files: list[SeedFile] = []
     problems: list[Diagnostic] = stray_seed_files(seeds_dir, root)
     seen: dict[tuple[str, str], str] = {}
     entries = list(seed_paths(seeds_dir))
-    # Files are independent: forked workers read them on every core.
-    for (kind, path), (display, loaded) in zip(entries, parallel.run_all(lambda e: _load_entry(*e, root), entries)):
+    if cache is not None:
+        results = cache.load_all(entries, root)
+    else:  # files are independent: forked workers read them on every core
+        results = parallel.run_all(lambda e: _load_entry(*e, root), entries)
+    for (kind, path), (display, loaded) in zip(entries, results):
         if loaded is None:
             problems.append(Diagnostic(display, 1, 1, "", "missing: the briefing's settings file is required"))
             continue
@@ -116,3 +134,35 @@ def _load_entry(kind: str, path: Path, root: Path) -> tuple[str, tuple[SeedFile 
     if kind == "briefing" and not path.exists():
         return display, None
     return display, load_file(kind, path, display)
+
+
+class ParseCache:
+    """Seed files loaded before, by kind, path and SHA-256 of their bytes: a warm process's memory.
+
+    `briefing serve` keeps one across rebuilds, so an edit parses and checks
+    only the files that changed (YAML and the schema check are a third of
+    generating a thousand articles).  It lives in memory only: nothing is
+    read back from disk, so a file in the repository cannot pose as a parsed
+    seed.  The results are shared with the model, which only reads them.
+    """
+
+    def __init__(self) -> None:
+        self._results: dict[tuple[str, str, str], tuple[SeedFile | None, list[Diagnostic]]] = {}
+
+    def load_all(self, entries: list[tuple[str, Path]], root: Path) -> list:
+        """_load_entry's result for every (kind, path), from memory where the bytes are the same."""
+        results, kept = [], {}
+        for kind, path in entries:
+            display = shown(path, root)
+            if kind == "briefing" and not path.exists():
+                results.append((display, None))
+                continue
+            raw, problems = read_file(path, display)
+            if raw is None:
+                results.append((display, (None, problems)))
+                continue
+            key = (kind, display, hashlib.sha256(raw).hexdigest())
+            kept[key] = self._results.get(key) or check_bytes(kind, path, display, raw)
+            results.append((display, kept[key]))
+        self._results = kept  # only the files of this run: the cache never grows past the seeds
+        return results

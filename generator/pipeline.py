@@ -46,9 +46,12 @@ class Report:
         )
 
 
-def load_briefing(project: Project) -> model.Briefing:
-    """Load, check and resolve the seeds; raise BuildError with every error."""
-    files, problems = load.load_seeds(project.seeds, project.root)
+def load_briefing(project: Project, parse_cache: load.ParseCache | None = None) -> model.Briefing:
+    """Load, check and resolve the seeds; raise BuildError with every error.
+
+    `parse_cache` (a warm process's): files loaded before are not parsed again.
+    """
+    files, problems = load.load_seeds(project.seeds, project.root, parse_cache)
     if problems:
         raise BuildError(problems, sort=True)
     briefing = resolve.build(files)
@@ -90,15 +93,15 @@ def template_error(exc: jinja2.TemplateError, folder: str = "templates") -> Diag
     return Diagnostic(folder, message=message)
 
 
-def generate(project: Project) -> Report:
-    """Check the seeds and write the generated files; raise on any error."""
+def generate(project: Project, parse_cache: load.ParseCache | None = None) -> Report:
+    """Check the seeds and write the generated files; raise on any error (`parse_cache`: see load_briefing)."""
     started = time.perf_counter()
     inputs = cache.inputs_digest(project)
     counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
     if counts is not None:  # same inputs, same files on disk: a full run would write nothing
         return Report(**counts, seconds=time.perf_counter() - started)
     with _collector_paused():
-        briefing = load_briefing(project)
+        briefing = load_briefing(project, parse_cache)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     try:

@@ -4,8 +4,9 @@ MkDocs' own live-reload server (mkdocs.livereload.LiveReloadServer) does the
 serving, the file watching and the browser reloads.  Two things differ from
 `mkdocs serve`:
 
-- Each rebuild runs the generator, then MkDocs (strict, into a temporary
-  folder swapped in whole, as `briefing build` does).  When the seeds have
+- Each rebuild runs the generator (in a process of its own, generator/warm.py),
+  then MkDocs (strict, into a temporary folder swapped in whole, as
+  `briefing build` does, or only the changed pages, generator/partial.py).  When the seeds have
   errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
   and the served site stay as they were, and the next save that fixes the
   file rebuilds as usual: no restart.
@@ -18,8 +19,10 @@ serving, the file watching and the browser reloads.  Two things differ from
   because the manifest is written last.
 - A save that changes no page (the same text saved again, a comment in a
   seed file, one save seen as two file events) runs the generator but not
-  MkDocs: the site build is skipped while docs/, includes/ and mkdocs.yml
-  hold what the last good build read (cache.site_inputs_digest).
+  MkDocs: the site build is skipped while docs/, includes/, templates/ and
+  mkdocs.yml hold what the last good build read.  A save that changes a
+  few pages rebuilds only those (generator/partial.py); anything else,
+  or a partial build that fails, builds the whole site.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import cache, pipeline, running, site, write
+from . import partial, pipeline, running, site, warm, write
 from .diagnostics import BuildError, print_refusal
 from .project import Project
 
@@ -69,13 +72,16 @@ def parse_address(text: str) -> tuple[str, int]:
 class PreviewServer(LiveReloadServer):
     """MkDocs' live-reload server, rebuilding with the generator first."""
 
-    def __init__(self, project: Project, host: str, port: int, site_dir: Path):
+    def __init__(self, project: Project, host: str, port: int, site_dir: Path, generator: warm.Generator | None = None):
         super().__init__(builder=self.rebuild, host=host, port=port, root=str(site_dir))
+        # serve() forks the generator's process before any thread starts (warm.py); without it, here.
+        self.generator = generator or warm.Generator(project, fork=False)
         self.project = project
         self.site_dir = site_dir
         self.removed: set[str] = set()  # pages the last generation removed
         self.built = False
-        self.built_from: str | None = None  # cache.site_inputs_digest of the last good build
+        self.built_from: partial.DocsState | None = None  # docs/ as the last good build read it
+        self.settings: partial.Settings | None = None  # mkdocs.yml as the last full build read it
         # While the generator writes, events wait here (the manifest is not final yet).
         self._events_lock = threading.Lock()
         self._generating = False
@@ -109,13 +115,9 @@ class PreviewServer(LiveReloadServer):
             for warning in report.warnings:
                 print(warning, file=sys.stderr, flush=True)
             say(f"generated: {report.summary()}")
-        # A save that changes no page (the same text saved again, a YAML comment, one save
-        # seen as two file events) needs no site build: at a thousand articles that is
-        # half a minute saved.  Read before building, so a change made during the build
-        # differs from it and rebuilds.
-        site_inputs = cache.site_inputs_digest(self.project)
-        if self.built and site_inputs is not None and site_inputs == self.built_from:
-            say("no page changed: the site stays as it is")
+        # Read before building, so a change made during the build differs from it and rebuilds.
+        state = partial.read_state(self.project, self.built_from)
+        if self._built_in_part(state):
             return
         try:
             site.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
@@ -123,15 +125,44 @@ class PreviewServer(LiveReloadServer):
             print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")
             return
-        self.built = True
-        self.built_from = site_inputs
+        self.built, self.built_from = True, state
+        self.settings = partial.settings(self.project)
         say(f"site rebuilt in {time.perf_counter() - started:.2f} s")
+
+    def _built_in_part(self, state: partial.DocsState | None) -> bool:
+        """Nothing to build, or only the changed pages built (True); or a full build is needed (False).
+
+        A save that changes no page (the same text saved again, a YAML comment,
+        one save seen as two file events) needs no site build at all; an edit
+        that changes a few pages rebuilds only those (generator/partial.py).
+        """
+        if not self.built or state is None or self.built_from is None or self.settings is None:
+            return False
+        started = time.perf_counter()
+        change = partial.compare(self.built_from, state, self.settings.nav_pages)
+        if not change.changed and not change.full_build_because:
+            self.built_from = state
+            say("no page changed: the site stays as it is")
+            return True
+        if change.full_build_because:
+            say(f"building the whole site: {change.full_build_because}")
+            return False
+        try:
+            checked = partial.rebuild(self.project, self.site_dir, {"site_url": self.url}, state, change,
+                                          self.settings.use_directory_urls)
+        except BuildError:
+            say("the partial build failed: building the whole site")
+            return False
+        self.built_from = state
+        say(f"site rebuilt in part ({len(change.changed)} files changed, {len(checked)} pages link-checked) "
+            f"in {time.perf_counter() - started:.2f} s")
+        return True
 
     def _generate(self) -> pipeline.Report:
         with self._events_lock:
             self._generating = True
         try:
-            report = pipeline.generate(self.project)
+            report = self.generator.generate()
             self.removed = set(report.removed)
             return report
         finally:
@@ -229,7 +260,17 @@ def serve(project: Project, address: str = DEFAULT_ADDRESS) -> int:
     except running.RunError as error:
         print(error.diagnostic, file=sys.stderr)
         return 1
-    server = PreviewServer(project, host, port, site_dir / "site")
+    generator = warm.Generator(project)  # first: it forks, and the server is about to start threads
+    try:
+        _serve_until_stopped(PreviewServer(project, host, port, site_dir / "site", generator), project)
+    finally:
+        generator.close()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
+
+
+def _serve_until_stopped(server: PreviewServer, project: Project) -> None:
+    """The first build, then serve until Ctrl+C or SIGTERM."""
     _stop_on_sigterm()
     try:
         server.rebuild()
@@ -242,5 +283,3 @@ def serve(project: Project, address: str = DEFAULT_ADDRESS) -> int:
         say("stopping")
     finally:
         server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
-    return 0

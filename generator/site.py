@@ -78,7 +78,8 @@ class MkDocsBuilder:
 
     name = "MkDocs"
 
-    def build(self, project: Project, site_dir: Path, overrides: dict) -> None:
+    def build(self, project: Project, site_dir: Path, overrides: dict, dirty: bool = False) -> None:
+        """Build into `site_dir`; `dirty`: MkDocs' dirty build, only pages newer than their HTML (see incremental.py)."""
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException
@@ -87,16 +88,17 @@ class MkDocsBuilder:
             config = load_config(str(project.config), site_dir=str(site_dir), strict=True, **overrides)
             glossary_from_config_folder(config.mdx_configs, config.config_file_path)
             with docs_already_generated():
-                mkdocs_build(config)
+                mkdocs_build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:  # strict mode's abort, a bad mkdocs.yml, click's exit
-            raise BuildError([_failed(exc)]) from None
+            raise BuildError([failed(exc)]) from None
         except Exception as exc:  # noqa: BLE001 - a plugin, theme or Markdown extension raised: any type
             if debugging():
                 traceback.print_exc(file=sys.stderr)
-            raise BuildError([_failed(exc)]) from None
+            raise BuildError([failed(exc)]) from None
 
 
-def _failed(exc: BaseException) -> Diagnostic:
+def failed(exc: BaseException) -> Diagnostic:
+    """A site build that failed, as one message on mkdocs.yml."""
     return Diagnostic("mkdocs.yml", message=f"the site build failed: {type(exc).__name__}: {exc}")
 
 

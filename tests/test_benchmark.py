@@ -62,7 +62,16 @@ def test_measurements_are_positive_and_ratios_consistent(results):
         assert results[key] > 0, key
     full = results["generate_s"] + results["mkdocs_build_s"]
     assert results["ratio"] == pytest.approx(full / results["plain_mkdocs_build_s"], rel=0.01)
+    assert results["full_build_s"] == pytest.approx(full, rel=0.01)
+    assert results["ratio_same_volume"] == pytest.approx(full / results["plain_same_volume_build_s"], rel=0.01)
+    assert results["generate_ratio"] == pytest.approx(results["generate_s"] / results["plain_mkdocs_build_s"], rel=0.01)
     assert results["linker_ratio"] == pytest.approx(results["linker_5000_names_s"] / results["linker_50_names_s"], rel=0.01)
+
+
+def test_an_edit_reaches_the_preview_and_is_timed(results):
+    """The edit was seen by a running `briefing serve` (bench.py exits non-zero if it never is)."""
+    assert results["edit_to_preview_s"] > 0
+    assert results["edit_ratio"] == pytest.approx(results["edit_to_preview_s"] / results["plain_mkdocs_build_s"], rel=0.01)
 
 
 def test_one_article_cast_is_checked_and_generated_at_both_sizes(results):

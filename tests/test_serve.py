@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -236,6 +237,46 @@ def test_browser_reloads_itself_after_an_edit(served, browser):
         close(page)
 
 
+def search_served(browser, url: str, query: str, width: int, shot: str) -> list[str]:
+    """Open `url` at `width` px in a fresh context, type `query` into Material's search like a reader,
+    screenshot the results, and return their links."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 800})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        if width < 960:  # Material's narrow layout: the search box opens from the header's icon, focused
+            page.click("label.md-header__button[for='__search']")
+            page.wait_for_function("document.activeElement.classList.contains('md-search__input')")
+        else:
+            page.click("input.md-search__input")
+        page.keyboard.type(query, delay=20)
+        page.wait_for_function(
+            "() => /matching document/.test(document.querySelector('.md-search-result__meta').textContent)",
+            timeout=BOUND * 1000)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / shot))
+        links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+        return [urllib.parse.urlsplit(link).path for link in links]  # the address, without ?h=highlight#section
+    finally:
+        close(page)
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_search_finds_an_edit_built_in_part_and_every_other_page_still(served, browser, width):
+    """A headline edit is built in part (generator/partial.py): its new search entries are merged
+    into the index, and pages the build did not touch stay searchable."""
+    new = "Friends Again, Searchable"
+    with served.edited(ARTICLE, "headline: Let’s Just Be Friends", f"headline: {new}"):
+        wait_for("the new headline", shows(served, ARTICLE_PAGE, new))
+        wait_for("the partial build's log line", lambda: "site rebuilt in part" in served.stdout().rsplit("generated:", 1)[1])
+        found = search_served(browser, served.url, "Searchable", width, f"serve-search-edited-{width}.png")
+        assert "/" + ARTICLE_PAGE in found, found
+        others = search_served(browser, served.url, "Serdyukov", width, f"serve-search-other-{width}.png")
+        assert "/actors/anatoliy-serdyukov/" in others, others
+    wait_for("the headline back", shows(served, ARTICLE_PAGE, "Let’s Just Be Friends"))
+
+
 def test_editors_guide_is_in_the_site_nav(served, browser):
     """The hand-written guide is reached from the navigation and covers each task."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -323,8 +364,8 @@ def test_watcher_holds_events_while_the_generator_writes(preview, mini, monkeypa
     seen: list[bool] = []
     real = pipeline.generate
 
-    def generate_with_an_event(project):
-        report = real(project)
+    def generate_with_an_event(project, *cache):
+        report = real(project, *cache)
         preview._on_event(modified(mini.docs / "articles" / "petrov-interview.md"))
         seen.append(preview._want_rebuild)
         return report
