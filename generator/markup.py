@@ -164,9 +164,15 @@ def title_attribute(text: str) -> str:
     return escape_tooltip(text).replace("`", "&amp;#96;").replace("\\", "&amp;#92;").replace("|", "&amp;#124;")
 
 
+# A Markdown link in prose, `[name](address)`: a hover title shows only its name.
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
+
+
 def link_title(text: str) -> str:
-    """The first sentence of `text`, cut at LINK_TITLE_CHARS, as a link's title (title_attribute)."""
-    line = first_sentence(text)
+    """The first sentence of `text`, cut at LINK_TITLE_CHARS, as a link's title (title_attribute).
+
+    A title is plain text: explicit mentions and Markdown links read as their names."""
+    line = first_sentence(_MARKDOWN_LINK.sub(r"\1", plain_mentions(text)))
     if len(line) > LINK_TITLE_CHARS:
         line = line[: LINK_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return title_attribute(line)

@@ -73,8 +73,13 @@ def page(root: Path, name: str) -> str:
     return (root / "docs" / name).read_text(encoding="utf-8")
 
 
+def plain(markdown: str) -> str:
+    """`markdown` without link hover titles and inline HTML tags, to compare what a reader reads."""
+    return re.sub(r"<[^>]+>", "", re.sub(r' "[^"\n]*"\)', ")", markdown))
+
+
 def test_new_articles_get_pages_with_open_and_approximate_dates(grown):
-    first = page(grown, f"articles/{FIRST}.md")
+    first = plain(page(grown, f"articles/{FIRST}.md"))
     assert "| since 2014 | [Sadykova](../actors/aigerim-sadykova.md) observes" in first
     assert "| by 8 February 2018 |" in first and "| about February 2018 |" in first
     assert "Customs Officers Trade Notes" in page(grown, "articles/index.md")
@@ -88,7 +93,7 @@ def test_the_city_and_the_state_share_a_name(grown):
     assert "met in [Moscow](../actors/moscow.md) to take stock" in first
     assert "gathered in [Moscow](../actors/moscow.md)." in second
     # Prose written before the city existed keeps meaning the state.
-    assert "How [Moscow](actors/russia.md) has tried" in page(grown, "index.md")
+    assert "How [Moscow](actors/russia.md) has tried" in plain(page(grown, "index.md"))
     city = page(grown, "actors/moscow.md")
     assert city.startswith("# Moscow\n") and "*City*" in city and "also meant by" not in city
     assert "met in Moscow to take stock" in city  # its backlink, the link syntax gone
@@ -98,7 +103,7 @@ def test_the_city_and_the_state_share_a_name(grown):
 
 
 def test_programme_role_new_term_and_new_issue(grown):
-    person = page(grown, "actors/aigerim-sadykova.md")
+    person = plain(page(grown, "actors/aigerim-sadykova.md"))
     assert "| Observer in Operation Channel | [Operation Channel](operation-channel.md) | since 2014 |" in person
     assert "*Programme*" in page(grown, "actors/operation-channel.md")
     assert "## controlled delivery { #controlled-delivery }" in page(grown, "glossary.md")
@@ -112,7 +117,7 @@ def test_role_over_time_from_several_articles(grown):
 
 
 def test_home_page_counts_come_from_the_model(grown):
-    home = page(grown, "index.md")
+    home = plain(page(grown, "index.md"))
     outlets = {re.search(r"(?m)^  outlet: (\S+)", p.read_text(encoding="utf-8")).group(1)
                for p in (grown / "seeds" / "articles").glob("*.yaml")}
     assert f"Built from 7 articles by {len(outlets)} outlets, published between 2009 and 2018; " in home
@@ -120,10 +125,10 @@ def test_home_page_counts_come_from_the_model(grown):
 
 
 def test_timeline_orders_open_dates_after_the_year_they_start(grown):
-    rows = [line for line in page(grown, "timeline.md").splitlines() if line.startswith("| ")]
+    rows = [line for line in plain(page(grown, "timeline.md")).splitlines() if line.startswith("| ")]
     when = [row.split(" | ")[0].lstrip("| ") for row in rows]
     assert when.index("since 2014") > max(i for i, w in enumerate(when) if w == "2014")
-    assert when.index("2001") < when.index("after 2001 (inferred: Undated in the interview; some time after the war began.)")
+    assert when.index("2001") < when.index("after 2001 (inferred)")
     assert when.index("August 2008") < next(i for i, w in enumerate(when) if w.startswith("2008–2009"))
 
 
