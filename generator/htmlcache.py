@@ -47,7 +47,8 @@ class DigestCache:
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(value, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+            # No sort_keys: values keep their key order (Material's search entries are written in it).
+            temporary.write_text(json.dumps(value, separators=(",", ":")), encoding="utf-8")
             os.replace(temporary, path)
         except OSError:
             pass
