@@ -118,7 +118,12 @@ def render_salt(config, files, root: Path) -> str:
 
 
 class FastRoute:
-    """This build's finished bodies of the generator's untouched pages, by source path."""
+    """This build's finished bodies of the generator's untouched pages, by source path.
+
+    Made in on_files: it finds the untouched pages and renders, on every
+    core, those the cache lacks.  A body is read from the cache only when
+    MkDocs gets to its page, so a dirty build (a few pages) reads a few.
+    """
 
     def __init__(self, config, files):
         from mkdocs.utils import meta
@@ -127,38 +132,32 @@ class FastRoute:
         self.files = files
         root = Path(config.config_file_path).resolve().parent
         self.cache = DigestCache(root, "html")
-        salt = render_salt(config, files, root)
-        self.ready: dict[str, dict] = {}
-        wanted = []
+        self.salt = render_salt(config, files, root)
+        self.keys: dict[str, str] = {}  # source path -> key of its body
+        self.made: dict[str, dict] = {}  # bodies rendered by this build
+        missing = []
         for src_uri, data in untouched_pages(root, Path(config.docs_dir).resolve()).items():
             if files.get_file_from_path(src_uri) is None:
                 continue
             markdown, page_meta = meta.get_data(data.decode("utf-8-sig", errors="strict"))
-            key = hashlib.sha256(f"{salt}\0{src_uri}\0{markdown}".encode("utf-8")).hexdigest()
-            wanted.append((src_uri, markdown, page_meta, key))
-        self.rendered = self._fill(wanted)
-
-    def _fill(self, wanted: list[tuple]) -> int:
-        """Take each page from the cache or render it (on every core); returns how many were rendered."""
-        missing = []
-        for src_uri, markdown, page_meta, key in wanted:
-            found = self.cache.get(key)
-            if found is None:
-                missing.append((src_uri, markdown, page_meta, key))
-            else:
-                self.ready[src_uri] = found
-        for (src_uri, markdown, _meta, key), made in zip(missing, parallel.run_all(self._render, missing)):
+            self.keys[src_uri] = key = self.key(src_uri, markdown)
+            if not self.cache.has(key):
+                missing.append((src_uri, markdown, page_meta))
+        for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing)):
             if made is not None:
-                made["markdown"] = digest(markdown.encode("utf-8"))
-                self.cache.put(key, made)
-                self.ready[src_uri] = made
-        return len(missing)
+                self.cache.put(self.keys[src_uri], made)
+                self.made[src_uri] = made
+        self.rendered = len(missing)
+
+    def key(self, src_uri: str, markdown: str) -> str:
+        """The cache key of the body of `markdown` at `src_uri`, in this build."""
+        return hashlib.sha256(f"{self.salt}\0{src_uri}\0{markdown}".encode("utf-8")).hexdigest()
 
     def _render(self, item: tuple) -> dict | None:
         """MkDocs' own render of one page, as plain data; None when it logged anything."""
         from mkdocs.structure.pages import Page
 
-        src_uri, markdown, page_meta, _key = item
+        src_uri, markdown, page_meta = item
         file = self.files.get_file_from_path(src_uri)
         owner = file.page
         try:
@@ -178,10 +177,11 @@ class FastRoute:
 
     def take(self, page, markdown: str) -> dict | None:
         """The finished body for `page` when MkDocs is about to render exactly the Markdown it was made from."""
-        found = self.ready.get(page.file.src_uri)
-        if found is None or found["markdown"] != digest(markdown.encode("utf-8")):
-            return None
-        return found
+        src_uri = page.file.src_uri
+        key = self.keys.get(src_uri)
+        if key is None or self.key(src_uri, markdown) != key:
+            return None  # not an untouched page, or another plugin changed its Markdown
+        return self.made.get(src_uri) or self.cache.get(key)
 
     def put_back(self, page, found: dict) -> str:
         """Give `page` the table of contents, title and anchors of its finished body; returns the body."""

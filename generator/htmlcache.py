@@ -30,6 +30,11 @@ class DigestCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """True when a value is kept under `key` (it may still turn out unreadable: get() says None then)."""
+        self.used.add(key)
+        return self._path(key).is_file()
+
     def get(self, key: str):
         """The value kept under `key`, or None."""
         self.used.add(key)

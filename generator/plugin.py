@@ -12,6 +12,13 @@ Builders without a plugin API (Zensical ignores plugins and hooks) do not run
 this: `briefing build` generates docs/ itself first, and then tells this
 plugin not to generate a second time (see `site.docs_already_generated`).
 
+It also hands MkDocs finished HTML bodies for the generator's untouched
+pages (the fast route, generator/fastroute.py: on_files renders them ahead
+on every core, on_page_markdown gives Python-Markdown nothing to do,
+on_page_content puts the body back) and gives Material's search plugin an
+index that keeps each page's entries by digest (generator/searchindex.py).
+BRIEFING_FAST_ROUTE=0 turns both off, to compare.
+
 With bad seeds:
 - `mkdocs build`: each diagnostic is logged as an error (`file:line:col:
   error: ...`) and the build is aborted before MkDocs cleans site/; docs/ is
@@ -50,16 +57,15 @@ class BriefingPlugin(BasePlugin):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.dirty = False
         self.fast: FastRoute | None = None
         self.search_cache: DigestCache | None = None
         self._taken: dict[str, dict] = {}
+        self._pages = 0  # pages of this build not yet rendered: 0 at the end of a complete build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across the
         # rebuilds of one `mkdocs serve`, so `command` is still known then.
         self.command = command
-        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Find the abbreviation feed from mkdocs.yml's folder, not from the working directory.
@@ -70,6 +76,7 @@ class BriefingPlugin(BasePlugin):
         """
         site.glossary_from_config_folder(config.mdx_configs, config.config_file_path)
         # Material's search index, with each page's entries kept by digest (generator/searchindex.py).
+        self.search_cache = None
         if fast_route_on():
             self.search_cache = DigestCache(Path(config.config_file_path).resolve().parent, "search")
             searchindex.install(config, self.search_cache)
@@ -90,10 +97,12 @@ class BriefingPlugin(BasePlugin):
     def on_files(self, files, *, config: MkDocsConfig):
         """Render the generator's untouched pages ahead of MkDocs, on every core (generator/fastroute.py)."""
         self._taken = {}
+        self.fast = None
         if not fast_route_on():
             return files
         self.fast = FastRoute(config, files)
-        log.debug(f"briefing: {len(self.fast.ready)} finished bodies, {self.fast.rendered} rendered now")
+        self._pages = len(files.documentation_pages())
+        log.debug(f"briefing: {len(self.fast.keys)} finished bodies, {self.fast.rendered} rendered now")
         return files
 
     @event_priority(-100)  # last: the Markdown every other plugin made is what was rendered, or no fast route
@@ -108,14 +117,18 @@ class BriefingPlugin(BasePlugin):
     @event_priority(100)  # first: other plugins see the finished body, as they would see MkDocs' own
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str:
         """Put back a finished body; then links inside inline SVG pictures, for this build's use_directory_urls (generator/svg.py)."""
+        self._pages -= 1
         found = self._taken.pop(page.file.src_uri, None)
         if found is not None:
             html = self.fast.put_back(page, found)
         return svg.relink(html, page.file.src_uri, config.use_directory_urls)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """After a complete build the caches keep only what it used (one build's worth)."""
-        if self.dirty:
+        """After a build of every page the caches keep only what it used (one build's worth).
+
+        A dirty build (some pages only) keeps everything: the others' entries are still good.
+        """
+        if self._pages > 0:
             return
         if self.fast is not None:
             self.fast.cache.prune()
