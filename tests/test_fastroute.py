@@ -171,3 +171,80 @@ def test_the_cache_never_writes_through_a_link(tmp_path):
     cache = DigestCache(tmp_path / "root", "html")
     cache.put("ab" * 32, {"x": 1})
     assert list(outside.iterdir()) == [] and cache.get("ab" * 32) is None
+
+
+RESULTS = REPO / "test-results" / "screenshots"  # git-ignored
+
+# What a reader sees of a page: the article's text, the table of contents, the title.
+READER_VIEW = """() => ({
+    title: document.title,
+    article: document.querySelector('article').innerText,
+    toc: [...document.querySelectorAll('.md-sidebar--secondary .md-nav__link')].map(a => a.innerText + ' ' + a.getAttribute('href')),
+})"""
+
+
+def search_results(page, query: str, phone: bool) -> list[str]:
+    """Type `query` into Material's search on a fresh page, as a reader would; the results' addresses and texts."""
+    if phone and not page.is_visible("input.md-search__input"):
+        page.click("label.md-header__button[for='__search']")  # the phone layout's search button
+    page.type("input.md-search__input", query, delay=20)
+    page.wait_for_function(
+        "() => /matching document|No matching/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=15_000,
+    )
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a",
+        "els => els.map(a => a.getAttribute('href').replace(/^.*?:\\/\\/[^/]+/, '') + ' ' + a.innerText)",
+    )
+
+
+def queries_from(index: dict) -> list[str]:
+    """A few search words taken from the index itself (the first long word of some section titles)."""
+    words = []
+    for entry in index["docs"][:: max(1, len(index["docs"]) // 6)]:
+        found = re.findall(r"[^\W\d_]{5,}", entry["title"])
+        if found and found[0] not in words:
+            words.append(found[0])
+    return words[:5]
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_a_reader_sees_the_same_pages_and_search_results_on_both_routes(seed_project, browser, width, height):
+    from conftest import serve_folder
+
+    root = seed_project.root
+    build(root, fast=False)
+    plain = root.parent / "plain-site"
+    shutil.copytree(seed_project.site, plain)
+    build(root, fast=True)
+    index = json.loads((plain / "search" / "search_index.json").read_text(encoding="utf-8"))
+    queries = queries_from(index)
+    assert len(queries) >= 3
+    pages = ["", "articles/", "actors/", "glossary/"]
+    located = sorted({entry["location"].split("#")[0] for entry in index["docs"]} - set(pages))
+    pages += [next(page for page in located if page.startswith(kind)) for kind in ("articles/", "actors/")]
+    seen = {}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for route, folder in (("plain", plain), ("fast", seed_project.site)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        with serve_folder(folder) as url:
+            views = []
+            for address in pages:
+                page.goto(f"{url}/{address}", wait_until="load")
+                views.append(page.evaluate(READER_VIEW))
+            page.goto(f"{url}/{pages[4]}", wait_until="load")
+            page.screenshot(path=str(RESULTS / f"fastroute-{route}-article-{width}.png"))
+            found = []
+            for query in queries:  # a fresh page each time: no result list of the last query to mistake
+                page.goto(f"{url}/", wait_until="load")
+                found.append(search_results(page, query, phone=width < 600))
+            page.screenshot(path=str(RESULTS / f"fastroute-{route}-search-{width}.png"))
+        context.close()
+        assert errors == []
+        seen[route] = (views, found)
+    assert all(view["article"].strip() for view in seen["fast"][0])
+    assert all(results for results in seen["fast"][1])  # every word from the index finds something
+    assert seen["fast"] == seen["plain"]
