@@ -49,6 +49,8 @@ class _Held(logging.Filter):
         self.seen = False
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO:
+            return True  # `mkdocs build -v` chatter: no reason to take the ordinary route
         self.seen = True
         return False
 
