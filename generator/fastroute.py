@@ -11,6 +11,8 @@ still have the digest the manifest records) is rendered ahead of MkDocs:
   step with Python-Markdown, its extensions or our templates);
 - in forked workers on every core (generator/parallel.py), before MkDocs
   renders pages one after the other;
+- with the page's search entries (generator/searchindex.py), made there
+  from the finished HTML, so Material's index finds them ready;
 - kept by content in `.briefing-cache/html/`: the key covers the page's
   Markdown and address, the Markdown configuration, the versions, the
   glossary feed and the site's file list, so a rebuild renders only pages
@@ -33,7 +35,7 @@ import json
 import logging
 from pathlib import Path
 
-from . import cache, parallel
+from . import cache, parallel, searchindex
 from .htmlcache import DigestCache
 from .write import MANIFEST, digest
 
@@ -127,11 +129,16 @@ class FastRoute:
     MkDocs gets to its page, so a dirty build (a few pages) reads a few.
     """
 
-    def __init__(self, config, files):
+    def __init__(self, config, files, finish=None, search_cache: DigestCache | None = None):
+        """`finish(html, page)` is what on_page_content does to a body after us: with it and
+        `search_cache`, each page's search entries are made in the workers too, from the
+        finished HTML, and kept where Material's index (searchindex.CachedSearchIndex) looks."""
         from mkdocs.utils import meta
 
         self.config = config
         self.files = files
+        self.finish = finish
+        self.search_cache = search_cache
         root = Path(config.config_file_path).resolve().parent
         self.cache = DigestCache(root, "html")
         self.salt = render_salt(config, files, root)
@@ -147,6 +154,9 @@ class FastRoute:
                 missing.append((src_uri, markdown, page_meta))
         for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing)):
             if made is not None:
+                entries = made.pop("search", None)
+                if entries is not None and self.search_cache is not None:
+                    self.search_cache.put(*entries)
                 self.cache.put(self.keys[src_uri], made)
                 self.made[src_uri] = made
         self.rendered = len(missing)
@@ -169,11 +179,16 @@ class FastRoute:
                 page.render(self.config, self.files)
             if held.seen:
                 return None
-            return {
+            made = {
                 "content": page.content, "toc": _toc_tokens(page.toc), "title": page.title,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links_to_anchors": {target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
             }
+            if self.finish is not None and self.search_cache is not None:
+                # The entries Material's index will want for this page, if its HTML ends the same there.
+                page.content = self.finish(page.content, page)
+                made["search"] = [searchindex.entries_key(page), searchindex.page_entries(page)]
+            return made
         finally:
             file.page = owner  # MkDocs makes its own Page objects after this
 

@@ -61,6 +61,7 @@ class BriefingPlugin(BasePlugin):
         self.search_cache: DigestCache | None = None
         self._taken: dict[str, dict] = {}
         self._pages = 0  # pages of this build not yet rendered: 0 at the end of a complete build
+        self._directory_urls = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across the
@@ -75,6 +76,7 @@ class BriefingPlugin(BasePlugin):
         `mkdocs build -f elsewhere/mkdocs.yml`; with this plugin it does not.
         """
         site.glossary_from_config_folder(config.mdx_configs, config.config_file_path)
+        self._directory_urls = config.use_directory_urls
         # Material's search index, with each page's entries kept by digest (generator/searchindex.py).
         self.search_cache = None
         if fast_route_on():
@@ -100,7 +102,7 @@ class BriefingPlugin(BasePlugin):
         self.fast = None
         if not fast_route_on():
             return files
-        self.fast = FastRoute(config, files)
+        self.fast = FastRoute(config, files, self._finish, self.search_cache)
         self._pages = len(files.documentation_pages())
         log.debug(f"briefing: {len(self.fast.keys)} finished bodies, {self.fast.rendered} rendered now")
         return files
@@ -116,12 +118,16 @@ class BriefingPlugin(BasePlugin):
 
     @event_priority(100)  # first: other plugins see the finished body, as they would see MkDocs' own
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str:
-        """Put back a finished body; then links inside inline SVG pictures, for this build's use_directory_urls (generator/svg.py)."""
+        """Put back a finished body; then finish it as every page (_finish)."""
         self._pages -= 1
         found = self._taken.pop(page.file.src_uri, None)
         if found is not None:
             html = self.fast.put_back(page, found)
-        return svg.relink(html, page.file.src_uri, config.use_directory_urls)
+        return self._finish(html, page)
+
+    def _finish(self, html: str, page) -> str:
+        """Links inside inline SVG pictures, for this build's use_directory_urls (generator/svg.py)."""
+        return svg.relink(html, page.file.src_uri, self._directory_urls)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After a build of every page the caches keep only what it used (one build's worth).

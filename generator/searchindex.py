@@ -12,7 +12,10 @@ Material's.  Everything that merges or caches search entries goes through it
 contents were indexed before gets its entries from the cache
 (`.briefing-cache/search/`), so a rebuild parses only the pages that changed.
 The cache is only ever a copy of what `page_entries` returns for the same
-inputs: the key covers everything that function reads.
+inputs: the key covers everything that function reads.  On a cold build the
+fast route (generator/fastroute.py) fills it from its workers, which make
+each generated page's entries from the finished HTML they rendered; so the
+build's own process parses no generated page's HTML for search.
 """
 
 from __future__ import annotations
