@@ -183,12 +183,8 @@ def _classes(node) -> list[str]:
 
 def _read_tree(tree: LexborHTMLParser, page: Page, in_content: bool) -> None:
     """Fill `page` from a lexbor tree; `in_content` when the tree is a part of .md-content."""
-    content = set()
-    for box in tree.css(".md-content"):
-        content.update(node.mem_id for node in box.traverse(include_text=False))
     for node in tree.root.traverse(include_text=False) if tree.root is not None else ():
         tag, attrs = node.tag, node.attributes
-        inside = in_content or node.mem_id in content  # mem_id: the wrappers are made afresh, id() is reused
         for name, value in attrs.items():
             if name.startswith("on"):
                 page.handlers.append(Link(f"<{tag} {name}=…>", 0, 0))
@@ -200,14 +196,20 @@ def _read_tree(tree: LexborHTMLParser, page: Page, in_content: bool) -> None:
                 page.links.append(Link(value.strip(), 0, 0))
         if tag == "script":
             page.scripts.append(Script(0, 0, attrs.get("src"), (attrs.get("type") or "").lower(),
-                                       attrs.get("id") or "", inside, node.text(deep=True)))
+                                       attrs.get("id") or "", in_content or _in(node, "md-content"),
+                                       node.text(deep=True)))
         elif tag == "template":
             # lexbor keeps a template's content out of the tree; html.parser saw it, so read it too.
             _read_tree(LexborHTMLParser("<div" + node.html[len("<template"):-len("</template>")] + "</div>"),
-                       page, inside)
+                       page, in_content or _in(node, "md-content"))
     for label in tree.css(".md-ellipsis"):
-        if not any("md-ellipsis" in _classes(up) for up in _ancestors(label)) and "<" in label.text(deep=True):
+        if not _in(label, "md-ellipsis") and "<" in label.text(deep=True):
             page.html_labels.append(Link(label.text(deep=True), 0, 0))
+
+
+def _in(node, name: str) -> bool:
+    """True when an element around `node` has the class `name`."""
+    return any(name in _classes(up) for up in _ancestors(node))
 
 
 def _ancestors(node):
