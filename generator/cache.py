@@ -52,11 +52,6 @@ def inputs_digest(project: Project) -> str | None:
     ))
 
 
-def package_digest() -> str | None:
-    """A digest of the generator's own code (a newer generator may render differently)."""
-    return _digest("", (("generator", _files(PACKAGE)),))
-
-
 def site_inputs_digest(project: Project) -> str | None:
     """A digest of what a site build reads from the project: docs/, includes/, mkdocs.yml,
     and the theme's overrides (templates/theme/, mkdocs.yml's custom_dir).

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import logging
 from pathlib import Path
 
-from . import cache, parallel, searchindex
+from . import parallel, searchindex
 from .htmlcache import DigestCache
 from .write import MANIFEST, digest
 
@@ -96,12 +98,20 @@ def untouched_pages(root: Path, docs_dir: Path) -> dict[str, bytes]:
     return pages
 
 
-def _versions() -> list[str]:
-    import markdown
-    import material
-    import mkdocs
+def _code_digest(config) -> str:
+    """A digest of our own code that shapes a body: this module and our Markdown extensions (mkdocs.yml)."""
+    names = {"generator.fastroute", "generator.searchindex"}
+    names |= {name for name in config.markdown_extensions if isinstance(name, str) and name.startswith("generator.")}
+    found = hashlib.sha256()
+    for name in sorted(names):
+        spec = importlib.util.find_spec(name)
+        found.update(name.encode() + b"\0" + (Path(spec.origin).read_bytes() if spec and spec.origin else b""))
+    return found.hexdigest()
 
-    return [mkdocs.__version__, markdown.__version__, getattr(material, "__version__", "")]
+
+def _versions() -> list[str]:
+    """The versions of what renders a page: MkDocs, Python-Markdown, and the extensions Material brings."""
+    return [importlib.metadata.version(name) for name in ("mkdocs", "Markdown", "mkdocs-material", "pymdown-extensions")]
 
 
 def render_salt(config, files, root: Path) -> str:
@@ -112,7 +122,7 @@ def render_salt(config, files, root: Path) -> str:
     except OSError:
         glossary_bytes = b"missing"
     described = json.dumps([
-        _versions(), cache.package_digest(),
+        _versions(), _code_digest(config),
         list(config.markdown_extensions), config.mdx_configs, config.use_directory_urls,
         {name: config.validation.get(name) for name in sorted(config.validation)} if hasattr(config, "validation") else None,
         sorted((f.src_uri, f.url) for f in files),

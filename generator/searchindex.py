@@ -21,6 +21,7 @@ build's own process parses no generated page's HTML for search.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 
@@ -29,6 +30,9 @@ from material.plugins.search.plugin import SearchIndex
 from .htmlcache import DigestCache
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+# Material's version: its parser makes the entries, so a newer one makes new keys.
+MATERIAL = importlib.metadata.version("mkdocs-material")
 
 # The Material search plugin's names in mkdocs.yml (`search` resolves to this).
 SEARCH_PLUGIN_NAMES = ("material/search", "search")
@@ -49,7 +53,7 @@ def _toc_key(toc) -> list:
 def entries_key(page) -> str:
     """A digest of everything page_entries reads from `page`."""
     meta = {name: page.meta.get(name) for name in ("search", "tags", "title")}
-    described = json.dumps([page.url, str(page.title), meta, _toc_key(page.toc)], default=str, sort_keys=True)
+    described = json.dumps([MATERIAL, page.url, str(page.title), meta, _toc_key(page.toc)], default=str, sort_keys=True)
     digest = hashlib.sha256(described.encode("utf-8"))
     digest.update(b"\0")
     digest.update((page.content or "").encode("utf-8"))
