@@ -195,13 +195,21 @@ def search_results(page, query: str, phone: bool) -> list[str]:
     if phone and not page.is_visible("input.md-search__input"):
         page.click("label.md-header__button[for='__search']")  # the phone layout's search button
     page.type("input.md-search__input", query, delay=20)
+    # Material shows the count, then renders the results in batches of 10 (more on scrolling):
+    # wait for the count and the first batch, and read those.
     page.wait_for_function(
-        "() => /matching document|No matching/.test(document.querySelector('.md-search-result__meta').textContent)",
+        """() => {
+            const meta = document.querySelector('.md-search-result__meta').textContent;
+            const count = /No matching/.test(meta) ? 0 : parseInt(meta.replace(/\\D/g, '') || '-1');
+            return count >= 0 && document.querySelectorAll('.md-search-result__item').length >= Math.min(count, 10);
+        }""",
         timeout=15_000,
     )
-    return page.eval_on_selector_all(
+    meta = page.inner_text(".md-search-result__meta")
+    return [meta] + page.eval_on_selector_all(
         ".md-search-result__item > a",
-        "els => els.map(a => a.getAttribute('href').replace(/^.*?:\\/\\/[^/]+/, '') + ' ' + a.innerText)",
+        "els => els.slice(0, 10).map(a => new URL(a.href).pathname + new URL(a.href).search + ' '"
+        " + a.querySelector('h1, h2').innerText)",
     )
 
 
