@@ -87,6 +87,16 @@ def _digest(salt: str, groups: tuple[tuple[str, list[Path]], ...]) -> str | None
     return digest.hexdigest()
 
 
+def ensure_folder(folder: Path) -> bool:
+    """Make the cache folder (ignoring itself in git); False when it is a link, never written through."""
+    if folder.is_symlink():
+        return False  # a link committed in its place must not make the generator write elsewhere
+    folder.mkdir(exist_ok=True)
+    if not (folder / ".gitignore").exists():
+        (folder / ".gitignore").write_text("# Made by `briefing`: a cache, never committed.\n*\n", encoding="utf-8")
+    return True
+
+
 def _state_path(project: Project) -> Path:
     return project.root / CACHE_DIR / STATE
 
@@ -118,12 +128,9 @@ def remember(project: Project, inputs: str | None, manifest_path: Path, report: 
     if inputs is None:
         return
     folder = project.root / CACHE_DIR
-    if folder.is_symlink():
-        return  # a link committed in its place must not make the generator write elsewhere
     try:
-        folder.mkdir(exist_ok=True)
-        if not (folder / ".gitignore").exists():
-            (folder / ".gitignore").write_text("# Made by `briefing`: a cache, never committed.\n*\n", encoding="utf-8")
+        if not ensure_folder(folder):
+            return
         manifest = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
         text = json.dumps({"inputs": inputs, "manifest": manifest, "report": report}, indent=1, sort_keys=True)
         temporary = folder / f".{STATE}.{os.getpid()}.tmp"

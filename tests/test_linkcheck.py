@@ -159,3 +159,23 @@ def test_the_seed_site_and_its_404_page_pass(tmp_path):
     assert (project.site / "404.html").is_file()
     shutil.copytree(project.site, tmp_path / "copy")
     assert linkcheck.check_site(tmp_path / "copy", display="copy") == []
+
+
+def test_what_lexbor_reads_and_html_parser_places(tmp_path):
+    """Pages are read with selectolax (lexbor); a template's content counts too, and a page with a
+    problem is read again with html.parser for the line and column."""
+    root = site(tmp_path, {
+        "index.html": THEME.format(up="", content='<template><p id="kept">x</p>\n<script>alert(1)</script></template>'
+                                                   '\n<a href="#kept">k</a>'),
+        "fine/index.html": THEME.format(up="../", content='<template><a href="../#kept">k</a></template>'),
+    })
+    page = linkcheck.parse_page(root / "index.html")
+    assert "kept" in page.ids and [s.in_content for s in page.scripts if s.text == "alert(1)"] == [True]
+    assert [(link.line, link.col) for link in page.links][:1] == [(0, 0)]  # lexbor knows no places
+    assert [str(d) for d in linkcheck.check_site(root)] == ["site/index.html:8:1: error: <script> in the page content"]
+
+
+def test_a_problem_only_lexbor_sees_is_reported_without_a_place(tmp_path, monkeypatch):
+    root = site(tmp_path, {"index.html": '<a href="nowhere/">x</a>'})
+    monkeypatch.setattr(linkcheck, "locate_page", lambda path: linkcheck.Page())
+    assert [str(d) for d in linkcheck.check_site(root)] == ["site/index.html: error: link 'nowhere/' leads to no file in the site"]

@@ -1,0 +1,227 @@
+"""The fast route: the generator's own pages reach MkDocs as finished HTML bodies.
+
+docs/*.md stay complete Markdown (plain MkDocs, Zensical and readers of the
+repository see whole pages).  During a MkDocs build with the `briefing`
+plugin, every page the generator wrote and nobody edited since (its bytes
+still have the digest the manifest records) is rendered ahead of MkDocs:
+
+- by MkDocs' own `Page.render`, with this build's configuration and file
+  list, so the HTML, the table of contents, the title and the anchors are
+  the ones MkDocs itself would make (no second implementation to keep in
+  step with Python-Markdown, its extensions or our templates);
+- in forked workers on every core (generator/parallel.py), before MkDocs
+  renders pages one after the other;
+- with the page's search entries (generator/searchindex.py), made there
+  from the finished HTML, so Material's index finds them ready;
+- kept by content in `.briefing-cache/html/`: the key covers the page's
+  Markdown and address, the Markdown configuration, the versions, the
+  glossary feed and the site's file list, so a rebuild renders only pages
+  whose Markdown changed.
+
+Then MkDocs' own render of such a page is given no Markdown (plugin hook
+`on_page_markdown`), and `on_page_content` puts the finished body back with
+the table of contents, title and anchors that came with it.  A page whose
+render logged anything (a warning MkDocs' strict mode must count in this
+process), a page edited by hand, or a page another plugin changed before us
+takes MkDocs' ordinary route.  Pages rendered here never log: warnings met
+ahead of time are held back, and the page is rendered again by MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import logging
+from pathlib import Path
+
+from . import parallel, searchindex
+from .htmlcache import DigestCache
+from .write import MANIFEST, digest
+
+# Loggers whose records during a render make a page take MkDocs' route (strict counts them there).
+_WATCHED_LOGGERS = ("mkdocs", "mkdocs.structure.pages", "mkdocs.structure.files", "MARKDOWN")
+
+
+class _Held(logging.Filter):
+    """Holds back every record of a render done ahead of time, and remembers there was one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO:
+            return True  # `mkdocs build -v` chatter: no reason to take the ordinary route
+        self.seen = True
+        return False
+
+
+@contextlib.contextmanager
+def _held_logs():
+    held = _Held()
+    loggers = [logging.getLogger(name) for name in _WATCHED_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(held)
+    try:
+        yield held
+    finally:
+        for logger in loggers:
+            logger.removeFilter(held)
+
+
+def _toc_tokens(toc) -> list[dict]:
+    """A table of contents as the tokens mkdocs.structure.toc.get_toc reads."""
+    return [{"level": item.level, "id": item.id, "name": item.title, "children": _toc_tokens(item.children)}
+            for item in toc]
+
+
+def untouched_pages(root: Path, docs_dir: Path) -> dict[str, bytes]:
+    """Source path (relative to docs/) -> bytes of every page the generator wrote and nobody changed since."""
+    try:
+        recorded = json.loads((root / MANIFEST).read_bytes())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    pages = {}
+    for path, expected in sorted(recorded.items()):
+        full = root / path
+        if not path.endswith(".md") or docs_dir not in full.parents:
+            continue
+        try:
+            data = full.read_bytes()
+        except OSError:
+            continue
+        if digest(data) == expected:
+            pages[full.relative_to(docs_dir).as_posix()] = data
+    return pages
+
+
+def _code_digest(config) -> str:
+    """A digest of our own code that shapes a body: this module and our Markdown extensions (mkdocs.yml)."""
+    names = {"generator.fastroute", "generator.searchindex"}
+    names |= {name for name in config.markdown_extensions if isinstance(name, str) and name.startswith("generator.")}
+    found = hashlib.sha256()
+    for name in sorted(names):
+        spec = importlib.util.find_spec(name)
+        found.update(name.encode() + b"\0" + (Path(spec.origin).read_bytes() if spec and spec.origin else b""))
+    return found.hexdigest()
+
+
+def _versions() -> list[str]:
+    """The versions of what renders a page: MkDocs, Python-Markdown, and the extensions Material brings."""
+    return [importlib.metadata.version(name) for name in ("mkdocs", "Markdown", "mkdocs-material", "pymdown-extensions")]
+
+
+def render_salt(config, files, root: Path) -> str:
+    """A digest of everything besides a page's own Markdown that its HTML depends on."""
+    glossary = (config.mdx_configs.get("generator.markdown_abbr") or {}).get("glossary_file")
+    try:
+        glossary_bytes = Path(glossary).read_bytes() if glossary else b""
+    except OSError:
+        glossary_bytes = b"missing"
+    described = json.dumps([
+        _versions(), _code_digest(config),
+        list(config.markdown_extensions), config.mdx_configs, config.use_directory_urls,
+        {name: config.validation.get(name) for name in sorted(config.validation)} if hasattr(config, "validation") else None,
+        sorted((f.src_uri, f.url) for f in files),
+        digest(glossary_bytes), str(root.resolve()),
+    ], default=str, sort_keys=True)
+    return hashlib.sha256(described.encode("utf-8")).hexdigest()
+
+
+class FastRoute:
+    """This build's finished bodies of the generator's untouched pages, by source path.
+
+    Made in on_files: it finds the untouched pages and renders, on every
+    core, those the cache lacks.  A body is read from the cache only when
+    MkDocs gets to its page, so a dirty build (a few pages) reads a few.
+    """
+
+    def __init__(self, config, files, finish=None, search_cache: DigestCache | None = None):
+        """`finish(html, page)` is what on_page_content does to a body after us: with it and
+        `search_cache`, each page's search entries are made in the workers too, from the
+        finished HTML, and kept where Material's index (searchindex.CachedSearchIndex) looks."""
+        from mkdocs.utils import meta
+
+        self.config = config
+        self.files = files
+        self.finish = finish
+        self.search_cache = search_cache
+        root = Path(config.config_file_path).resolve().parent
+        self.cache = DigestCache(root, "html")
+        self.salt = render_salt(config, files, root)
+        self.keys: dict[str, str] = {}  # source path -> key of its body
+        self.made: dict[str, dict] = {}  # bodies rendered by this build
+        missing = []
+        for src_uri, data in untouched_pages(root, Path(config.docs_dir).resolve()).items():
+            if files.get_file_from_path(src_uri) is None:
+                continue
+            markdown, page_meta = meta.get_data(data.decode("utf-8-sig", errors="strict"))
+            self.keys[src_uri] = key = self.key(src_uri, markdown)
+            if not self.cache.has(key):
+                missing.append((src_uri, markdown, page_meta))
+        for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing)):
+            if made is not None:
+                entries = made.pop("search", None)
+                if entries is not None and self.search_cache is not None:
+                    self.search_cache.put(*entries)
+                self.cache.put(self.keys[src_uri], made)
+                self.made[src_uri] = made
+        self.rendered = len(missing)
+
+    def key(self, src_uri: str, markdown: str) -> str:
+        """The cache key of the body of `markdown` at `src_uri`, in this build."""
+        return hashlib.sha256(f"{self.salt}\0{src_uri}\0{markdown}".encode("utf-8")).hexdigest()
+
+    def _render(self, item: tuple) -> dict | None:
+        """MkDocs' own render of one page, as plain data; None when it logged anything."""
+        from mkdocs.structure.pages import Page
+
+        src_uri, markdown, page_meta = item
+        file = self.files.get_file_from_path(src_uri)
+        owner = file.page
+        try:
+            page = Page(None, file, self.config)
+            page.markdown, page.meta = markdown, page_meta
+            with _held_logs() as held:
+                page.render(self.config, self.files)
+            if held.seen:
+                return None
+            made = {
+                "content": page.content, "toc": _toc_tokens(page.toc), "title": page.title,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "links_to_anchors": {target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
+            }
+            if self.finish is not None and self.search_cache is not None:
+                # The entries Material's index will want for this page, if its HTML ends the same there.
+                page.content = self.finish(page.content, page)
+                made["search"] = [searchindex.entries_key(page), searchindex.page_entries(page)]
+            return made
+        finally:
+            file.page = owner  # MkDocs makes its own Page objects after this
+
+    def take(self, page, markdown: str) -> dict | None:
+        """The finished body for `page` when MkDocs is about to render exactly the Markdown it was made from."""
+        src_uri = page.file.src_uri
+        key = self.keys.get(src_uri)
+        if key is None or self.key(src_uri, markdown) != key:
+            return None  # not an untouched page, or another plugin changed its Markdown
+        return self.made.get(src_uri) or self.cache.get(key)
+
+    def put_back(self, page, found: dict) -> str:
+        """Give `page` the table of contents, title and anchors of its finished body; returns the body."""
+        from mkdocs.structure.toc import get_toc
+
+        page.toc = get_toc(found["toc"])
+        if "title" not in vars(page):  # a title from the nav (or a plugin) is set on the page and wins, as in MkDocs
+            page.title = found["title"]
+        page.present_anchor_ids = set(found["anchors"])
+        links = {}
+        for target, anchors in found["links_to_anchors"].items():
+            file = self.files.get_file_from_path(target)
+            if file is not None:
+                links[file] = anchors
+        page.links_to_anchors = links
+        return found["content"]
