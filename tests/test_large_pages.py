@@ -17,7 +17,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"  # git-ignored
-ROW = re.compile(r"^\| .* \| .* \| .* \| \[.*\]\((?:\.\./)?articles/.*\.md\) \|$", re.M)  # an event row
+TITLE = r'(?: "[^"]*")?'  # a link's title: the one-line description of what it leads to
+ROW = re.compile(rf"^\| .* \| .* \| .* \| \[.*\]\((?:\.\./)?articles/.*\.md{TITLE}\) \|$", re.M)  # an event row
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_a_reader_goes_from_the_overview_to_a_year_and_on(large, browser):
             page.close()
 
 
-STANCE_ROW = re.compile(r"^\| \[.*\]\(\.\./actors/.*\.md\) \| .* \| .* \| \[.*\]\(\.\./articles/.*\.md\), .* \|$", re.M)
+STANCE_ROW = re.compile(rf"^\| \[.*\]\(\.\./actors/.*\.md{TITLE}\) \| .* \| .* \| \[.*\]\(\.\./articles/.*\.md{TITLE}\), .* \|$", re.M)
 
 
 def test_the_stances_are_split_by_issue_past_the_limit(large):

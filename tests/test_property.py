@@ -93,7 +93,9 @@ def kind_values(kind: schema.Kind, ids: dict[str, list[str]]) -> st.SearchStrate
         return st.one_of(dates(), shape_values(schema.DATE_DETAIL, ids))
     if kind.form is schema.Form.LIST:
         assert kind.item is not None
-        return st.lists(kind_values(kind.item, ids), max_size=3)
+        # A judgement cites at least one article: check refuses one that cites nothing.
+        least = 1 if kind.item.shape is schema.EVIDENCE else 0
+        return st.lists(kind_values(kind.item, ids), min_size=least, max_size=3)
     assert kind.shape is not None
     return shape_values(kind.shape, ids)
 
@@ -129,7 +131,20 @@ def briefings(draw) -> dict[str, object]:
     for id_, type_ in zip(ids["actor"], types):
         files[f"actors/{id_}.yaml"]["type"] = type_
     _names_once(files)
+    _cite_quotes_that_exist(files)
     return files
+
+
+def _cite_quotes_that_exist(files: dict[str, object]) -> None:
+    """A judgement's quote number names a quote its article has (check refuses one past the
+    last, crosscheck.check_judgements): a drawn number becomes one in range, or none."""
+    for judgement in files["briefing.yaml"]["key_judgements"]:
+        for cited in judgement["evidence"]:
+            quotes = files[f"articles/{cited['article']}.yaml"].get("quotes") or []
+            if "quote" in cited and quotes:
+                cited["quote"] = (cited["quote"] - 1) % len(quotes) + 1
+            else:
+                cited.pop("quote", None)
 
 
 def _names_once(files: dict[str, object]) -> None:

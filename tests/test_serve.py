@@ -287,7 +287,7 @@ def test_editors_guide_is_in_the_site_nav(served, browser):
         assert page.inner_text("h1").startswith("Editor's guide")
         headings = [h.strip("¶").strip() for h in page.locator("article h2").all_inner_texts()]
         assert headings == ["Set up once", "Add an article", "Add an actor", "Add a glossary term",
-                            "Preview while you edit", "Check", "Publish", "Make the offline edition"]
+                            "Key judgements and their evidence", "Preview while you edit", "Check", "Publish", "Make the offline edition"]
         # The steps render as one numbered list, the commands as code blocks.
         assert page.locator("article ol > li").count() == 6
         assert "briefing new article csto-nato-talks-2013\n" in page.locator("article pre code").all_inner_texts()
