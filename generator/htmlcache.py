@@ -8,10 +8,20 @@ cannot be written is simply not kept, and nothing is ever written through a
 link (a `.briefing-cache` committed as a link must not make the builder
 write outside the project).  `prune()` removes the entries a complete build
 did not use, so the folder holds one build's worth.
+
+A repository or an archive can bring a `.briefing-cache/` of its own, with
+entries whose keys match our pages and whose bodies say something else.  So
+every entry is sealed (HMAC-SHA-256) with a key that is not in any file: the
+random bytes of `.briefing-cache/seal` together with that file's device,
+inode and change time on this disk.  A seal file that came with a clone or
+an unpacked archive has a change time its author could not know, so none of
+their entries verify, and each is a miss.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -39,7 +49,13 @@ class DigestCache:
         """The value kept under `key`, or None."""
         self.used.add(key)
         try:
-            return json.loads(self._path(key).read_bytes())
+            sealed = json.loads(self._path(key).read_bytes())
+            seal = self._seal()
+            if seal is None or not isinstance(sealed, dict) or not isinstance(sealed.get("mac"), str):
+                return None
+            if not hmac.compare_digest(sealed["mac"], _mac(seal, key, sealed.get("value"))):
+                return None  # not made here: another machine's or a forged entry
+            return sealed["value"]
         except (OSError, ValueError):
             return None
 
@@ -53,10 +69,32 @@ class DigestCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             # No sort_keys: values keep their key order (Material's search entries are written in it).
-            temporary.write_text(json.dumps(value, separators=(",", ":")), encoding="utf-8")
+            seal = self._seal(make=True)
+            if seal is None:
+                return
+            sealed = {"mac": _mac(seal, key, value), "value": value}
+            temporary.write_text(json.dumps(sealed, separators=(",", ":")), encoding="utf-8")
             os.replace(temporary, path)
         except OSError:
             pass
+
+    def _seal(self, make: bool = False) -> bytes | None:
+        """The key entries are sealed with (made when `make` and missing), or None."""
+        path = self.top / SEAL
+        for _ in range(2):
+            try:
+                descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            except FileNotFoundError:
+                if not make or not _make_seal(path):
+                    return None
+                continue
+            except OSError:
+                return None  # a link in the seal's place: no cache
+            with os.fdopen(descriptor, "rb") as handle:
+                facts = os.fstat(handle.fileno())
+                secret = handle.read(64)
+            return secret + f":{facts.st_dev}:{facts.st_ino}:{facts.st_ctime_ns}".encode()
+        return None
 
     def prune(self) -> None:
         """Remove every entry not read or written since this object was made."""
@@ -68,3 +106,25 @@ class DigestCache:
                     path.unlink()
                 except OSError:
                     pass
+
+
+SEAL = "seal"  # .briefing-cache/seal: the random half of the sealing key
+
+
+def _make_seal(path: Path) -> bool:
+    """Write 32 random bytes as a new seal file, never through a link; False when that fails."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return True  # another build made it first
+    except OSError:
+        return False
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(os.urandom(32))
+    return True
+
+
+def _mac(seal: bytes, key: str, value) -> str:
+    """The entry's seal: HMAC-SHA-256 of its key and its value as JSON."""
+    message = key.encode() + b"\0" + json.dumps(value, separators=(",", ":")).encode()
+    return hmac.new(seal, message, hashlib.sha256).hexdigest()

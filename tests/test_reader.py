@@ -231,7 +231,8 @@ def test_search_in_the_browser_leads_to_the_year(browser, site_url, project):
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator(".md-search__input").press_sequentially(words(event.what), delay=20)
     page.locator(".md-search-result__link[href*='timeline/']").first.wait_for(timeout=10_000)
-    hrefs = [link.get_attribute("href") for link in page.locator(".md-search-result__link").all()]
+    # Read every address at once: Material renders more results while the list is read.
+    hrefs = page.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     # The timeline's result holds the year's section, the place the event stands.
     assert any(re.search(r"/timeline/(\?h=[^#]*)?#year-2010$", href) for href in hrefs), hrefs
     page.screenshot(path=str(RESULTS / "search-timeline.png"))
