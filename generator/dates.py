@@ -175,6 +175,10 @@ def parse_date(text: str) -> tuple[Point, Point | None, str]:
     for part in (first, second):
         if part and part != "..":
             parse_point(part.rstrip("~?%"))  # the precise message for a malformed or unreal point
+    if _PART_RE.fullmatch(first) and (not slash or _PART_RE.fullmatch(second)):
+        # A plain date or closed range, the form nearly every date takes, is read here: the edtf
+        # package's grammar costs 10 ms a date (15 of 27 s of generating 300 articles).
+        return _plain_dates(text, parse_point(first), parse_point(second) if slash else None)
     try:
         parsed = edtf.parse_edtf(text)
     except edtf.EDTFParseException:
@@ -195,11 +199,15 @@ def _from_edtf(text: str, parsed: object) -> tuple[Point, Point | None, str]:
         if isinstance(lower, edtf.UnspecifiedIntervalSection) and _plain(upper):
             return _point(upper), None, "by"
         if _plain(lower) and _plain(upper):
-            start, end = _point(lower), _point(upper)
-            if end < start:
-                raise ValueError(f"'{text}' is not a date range: it ends before it starts")
-            return start, end, ""
+            return _plain_dates(text, _point(lower), _point(upper))
     raise ValueError(f"'{text}' is not a date the briefing can show: use {EDTF_FORMS}")
+
+
+def _plain_dates(text: str, start: Point, end: Point | None) -> tuple[Point, Point | None, str]:
+    """A plain date or closed range as (start, end, no hedge); a range must not end before it starts."""
+    if end is not None and end < start:
+        raise ValueError(f"'{text}' is not a date range: it ends before it starts")
+    return start, end, ""
 
 
 def _plain(part: object) -> bool:
