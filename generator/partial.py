@@ -43,7 +43,7 @@ from pathlib import Path
 from . import site, write
 from .diagnostics import BuildError
 from .linkcheck import check_site
-from .project import Project
+from .project import Project, read_files
 
 # Links between pages as the generator and editors write them: Markdown `](x.md#a)` and HTML `href="x.md"`.
 _PAGE_LINK = re.compile(r"""(?:\]\(|href=["'])([^)"'\s#]+\.md)(?:#[^)"'\s]*)?""")
@@ -269,7 +269,7 @@ def rebuild(project: Project, site_dir: Path, overrides: dict, after: DocsState,
     pages = [name for name in change.changed if name.endswith(".md")]
     touched = sorted({html_path(p, use_directory_urls) for p in pages} | set(ALWAYS_REBUILT)
                      | {name for name in change.changed if not name.endswith(".md")})
-    saved = _save(site_dir, touched)
+    saved = read_files(site_dir, touched)
     try:
         old = {name: json.loads((site_dir / name).read_bytes()) for name, _ in MERGED if (site_dir / name).exists()}
         for page in pages:  # older than any source: MkDocs' dirty build rebuilds it
@@ -328,16 +328,6 @@ def pages_to_check(pages: list[str], lost: list[str], state: DocsState, use_dire
 def _anchors(html: bytes | None) -> set[bytes]:
     """The ids and names of a built page's elements (MkDocs and Material write them in double quotes)."""
     return set(_ANCHOR.findall(html or b""))
-
-
-def _save(site_dir: Path, names: list[str]) -> dict[str, bytes | None]:
-    saved: dict[str, bytes | None] = {}
-    for name in names:
-        try:
-            saved[name] = (site_dir / name).read_bytes()
-        except FileNotFoundError:
-            saved[name] = None
-    return saved
 
 
 def _restore(site_dir: Path, saved: dict[str, bytes | None]) -> None:

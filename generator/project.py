@@ -44,3 +44,14 @@ def leads_outside(root: Path, path: Path) -> bool:
     real_root = os.path.realpath(root)
     return os.path.commonpath([real_root, os.path.realpath(path)]) != real_root
 
+
+def read_files(folder: Path, names: list[str]) -> dict[str, bytes | None]:
+    """Each of `names` under `folder` as it is now, None where there is no such file:
+    what a failed step puts back (write.restore, partial rebuilds)."""
+    found: dict[str, bytes | None] = {}
+    for name in names:
+        try:
+            found[name] = (folder / name).read_bytes()
+        except FileNotFoundError:
+            found[name] = None
+    return found

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .diagnostics import BuildError, Diagnostic, warning
-from .project import leads_outside
+from .project import leads_outside, read_files
 
 MANIFEST = "docs/.briefing-manifest.json"
 
@@ -363,13 +363,7 @@ def apply(root: Path, outputs: list[Output], plan: Plan) -> None:
 
 def snapshot(root: Path, plan: Plan) -> dict[str, bytes | None]:
     """What apply(plan) will overwrite or delete, as it is now (None: no such file)."""
-    saved: dict[str, bytes | None] = {}
-    for path in [o.path for o in plan.write] + plan.remove + [MANIFEST]:
-        try:
-            saved[path] = (root / path).read_bytes()
-        except FileNotFoundError:
-            saved[path] = None
-    return saved
+    return read_files(root, [o.path for o in plan.write] + plan.remove + [MANIFEST])
 
 
 def restore(root: Path, saved: dict[str, bytes | None]) -> None:
