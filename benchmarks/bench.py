@@ -25,7 +25,8 @@ Steps, all in one temporary folder (removed at the end unless --keep):
 
 The last line printed is `key=value` pairs, for scripts and CI:
 articles, generate_s, files_written, peak_rss_mb, noop_regenerate_s,
-noop_files_written, mkdocs_build_s, plain_mkdocs_build_s, ratio (=
+noop_files_written, mkdocs_build_s, build_peak_rss_mb (the site build's
+largest process), plain_mkdocs_build_s, ratio (=
 (generate_s + mkdocs_build_s) / plain_mkdocs_build_s), linker_50_names_s,
 linker_5000_names_s, linker_ratio; then generate_cpu_s,
 plain_same_volume_build_s, ratio_same_volume, the corpus counts (actors,
@@ -359,7 +360,7 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
     print(f"no-op regenerate: {noop.seconds:.2f} s, {noop_written} files written", flush=True)
     build = mkdocs_build(project)
     generated = sorted((p.relative_to(project / "docs").as_posix(), p.stat().st_size) for p in (project / "docs").rglob("*.md"))
-    print(f"mkdocs build (generated, {len(generated)} pages): {build.seconds:.2f} s", flush=True)
+    print(f"mkdocs build (generated, {len(generated)} pages): {build.seconds:.2f} s, peak RSS {build.rss_mb:.0f} MB", flush=True)
 
     plain_site(work / "plain", generated, same_volume=False)
     plain_s = plain_build(work / "plain")
@@ -382,6 +383,7 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
         "noop_regenerate_s": round(noop.seconds, 3),
         "noop_files_written": noop_written,
         "mkdocs_build_s": round(build.seconds, 3),
+        "build_peak_rss_mb": round(build.rss_mb, 1),
         "plain_mkdocs_build_s": round(plain_s, 3),
         "ratio": round(full / plain_s, 3),
         "linker_50_names_s": round(small, 5),
