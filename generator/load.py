@@ -84,12 +84,12 @@ def read_file(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]
 
 def check_bytes(kind: str, path: Path, display: str, raw: bytes) -> tuple[SeedFile | None, list[Diagnostic]]:
     """Parse and schema-check the bytes of the seed file at `path` (its name is the id)."""
-    value, marks, key_marks, problems = read_yaml(raw, display)
+    value, _, _, problems = read_yaml(raw, display)
     if problems and value is None:
         return None, problems
     if value is None:
         return None, [Diagnostic(display, 1, 1, "", f"file is empty: expected a mapping of {kind} fields")]
-    seed = SeedFile(kind, path.stem, display, value, marks, key_marks)
+    seed = SeedFile(kind, path.stem, display, value, raw)
     if not isinstance(value, dict):
         return None, [seed.error((), f"expected a mapping of {kind} fields at the top level, got {type_name(value)}")]
     problems += check_file(seed, schema.SEED_SHAPES[kind])

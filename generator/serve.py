@@ -4,9 +4,10 @@ MkDocs' own live-reload server (mkdocs.livereload.LiveReloadServer) does the
 serving, the file watching and the browser reloads.  Two things differ from
 `mkdocs serve`:
 
-- Each rebuild runs the generator (in a process of its own, generator/warm.py),
-  then MkDocs (strict, into a temporary folder swapped in whole, as
-  `briefing build` does, or only the changed pages, generator/partial.py).  When the seeds have
+- Each rebuild runs the generator, then MkDocs (strict, into a temporary
+  folder swapped in whole, as `briefing build` does, or only the changed
+  pages, generator/partial.py), both in a process of its own where they use
+  every core (generator/warm.py).  When the seeds have
   errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
   and the served site stay as they were, and the next save that fixes the
   file rebuilds as usual: no restart.
@@ -40,7 +41,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
-from . import partial, pipeline, running, site, warm, write
+from . import partial, pipeline, running, warm, write
 from .diagnostics import BuildError, print_refusal
 from .project import Project
 
@@ -120,7 +121,7 @@ class PreviewServer(LiveReloadServer):
         if self._built_in_part(state):
             return
         try:
-            site.build_site(self.project, site_dir=self.site_dir, overrides={"site_url": self.url})
+            self.generator.build_site(self.site_dir, {"site_url": self.url})
         except BuildError as error:
             print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")
@@ -148,8 +149,8 @@ class PreviewServer(LiveReloadServer):
             say(f"building the whole site: {change.full_build_because}")
             return False
         try:
-            checked = partial.rebuild(self.project, self.site_dir, {"site_url": self.url}, state, change,
-                                          self.settings.use_directory_urls)
+            checked = self.generator.rebuild_part(self.site_dir, {"site_url": self.url}, state, change,
+                                                  self.settings.use_directory_urls)
         except BuildError:
             say("the partial build failed: building the whole site")
             return False

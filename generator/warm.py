@@ -1,16 +1,24 @@
-"""`briefing serve`'s generator: a process of its own, started before the server's threads.
+"""`briefing serve`'s worker: a process of its own, started before the server's threads.
 
-Generation is pure Python work; on two cores the process pool (parallel.py)
-halves it.  The pool forks, and forking a process with other threads
-running can deadlock, so inside the preview server (a watcher thread, the
-HTTP server's threads) the pool stays off and every edit was generated on
-one core.  This process is forked once, at start, while the server has no
-thread yet: it waits for requests on a pipe, runs pipeline.generate with
-its own parse cache (load.ParseCache) and the pool, and sends the report
-(or the BuildError's diagnostics) back.
+Generation and the site build are pure Python work; on two cores the
+process pool (parallel.py) halves them: the generator renders pages on
+every core, and the fast route (fastroute.py) renders their HTML on every
+core.  The pool forks, and forking a process with other threads running
+can deadlock, so inside the preview server (a watcher thread, the HTTP
+server's threads) the pool stays off, and every edit was generated and
+built on one core.  This process is forked once, at start, while the
+server has no thread yet.  It waits for requests on a pipe:
 
-If it cannot be started (no fork on this system) or dies, generation runs
-in the server's own process, on one core, as before.
+- "generate": pipeline.generate, with its own parse cache (load.ParseCache);
+- "build": site.build_site, the whole site into the served folder;
+- "rebuild": partial.rebuild, only the pages an edit changed;
+
+runs them with the pool, and sends the result (or the BuildError's
+diagnostics) back.  MkDocs' messages go to the terminal the server writes
+to, as they would from the server's own process.
+
+If it cannot be started (no fork on this system) or dies, the work runs in
+the server's own process, on one core, as before.
 """
 
 from __future__ import annotations
@@ -21,17 +29,19 @@ import sys
 import threading
 import traceback
 from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
-from . import load, pipeline
+from . import load, partial, pipeline, site
 from .diagnostics import BuildError
 from .project import Project
 
 
 class Generator:
-    """pipeline.generate for one project, in a forked process when that is possible."""
+    """Generation and site builds for one project, in a forked process when that is possible."""
 
     def __init__(self, project: Project, fork: bool = True):
-        """`fork`: start the process (only while this process has no other thread; else generate here)."""
+        """`fork`: start the process (only while this process has no other thread; else work here)."""
         self.project = project
         self.cache = load.ParseCache()  # used only when generating here
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -46,19 +56,32 @@ class Generator:
 
     def generate(self) -> pipeline.Report:
         """What pipeline.generate returns (or raises), from the forked process if it runs."""
+        return self._ask(("generate",))
+
+    def build_site(self, site_dir: Path, overrides: dict) -> None:
+        """site.build_site into `site_dir` (raises BuildError as it does), in the forked process if it runs."""
+        self._ask(("build", site_dir, overrides))
+
+    def rebuild_part(self, site_dir: Path, overrides: dict, after: partial.DocsState, change: partial.Change,
+                     use_directory_urls: bool) -> list[str]:
+        """partial.rebuild's result (or its BuildError), from the forked process if it runs."""
+        return self._ask(("rebuild", site_dir, overrides, after, change, use_directory_urls))
+
+    def _ask(self, request: tuple) -> Any:
+        """The forked process's answer to `request`; the work done here if that process is gone."""
         if self.process is not None and self.conn is not None:
             try:
-                self.conn.send("generate")
+                self.conn.send(request)
                 kind, value = self.conn.recv()
             except (EOFError, OSError):  # it died (killed, out of memory): go on here
                 self.close()
             else:
-                if kind == "report":
+                if kind == "done":
                     return value
                 if kind == "refused":
                     raise BuildError(*value)
-                raise RuntimeError(f"the generator failed:\n{value}")
-        return pipeline.generate(self.project, self.cache)
+                raise RuntimeError(f"the briefing's worker process failed:\n{value}")
+        return _run(request, self.project, self.cache)
 
     def close(self) -> None:
         """End the forked process (it also ends by itself when this process goes away)."""
@@ -73,8 +96,21 @@ class Generator:
             self.process = None
 
 
+def _run(request: tuple, project: Project, cache: load.ParseCache) -> Any:
+    """Do what `request` asks, in this process."""
+    name, *args = request
+    if name == "generate":
+        return pipeline.generate(project, cache)
+    if name == "build":
+        site_dir, overrides = args
+        return site.build_site(project, site_dir=site_dir, overrides=overrides)
+    if name == "rebuild":
+        return partial.rebuild(project, *args)
+    raise ValueError(f"unknown request {name!r}")
+
+
 def _answer(conn: Connection, servers_end: Connection, project: Project) -> None:
-    """In the forked process: generate on each request until the server closes the pipe."""
+    """In the forked process: answer each request until the server closes the pipe."""
     # The fork copied the server's end too: closed here, so the server going away reads as the end.
     servers_end.close()
     # Ctrl+C reaches the whole process group; the server stops this process itself.
@@ -82,11 +118,11 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
     cache = load.ParseCache()
     while True:
         try:
-            conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: tuple = ("report", pipeline.generate(project, cache))
+            answer: tuple = ("done", _run(request, project, cache))
         except BuildError as error:
             answer = ("refused", (error.diagnostics, error.warnings))
         except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
