@@ -19,6 +19,7 @@ them into site/ and the offline edition carries them:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from . import citations, export, feed, ftm, network, networkfiles, render, tables
 from .model import Briefing
@@ -28,27 +29,44 @@ DATA_PAGE = "data.md"
 DATA_TEMPLATE = "data.md.j2"
 
 
-def outputs(briefing: Briefing, templates: Path) -> list[Output]:
-    """The data files and the Data page, as generated outputs."""
+def outputs(briefing: Briefing, templates: Path, keep: Callable[[str, str | bytes], Any] | None = None) -> list[Output]:
+    """The data files and the Data page, as generated outputs.
+
+    `keep(path, content)` (spool.Spool.keep) takes each file as soon as it
+    is made, so the large ones (briefing.json, the network files) are never
+    all held in memory at once, and briefing.json, the largest, never whole
+    (its JSON text goes to the spool in pieces); without `keep` the contents
+    are kept as made.
+    """
+    made: dict[str, Any] = {}
+
+    def add(path: str, content: str | bytes | Iterator[str]) -> None:
+        if keep is not None:
+            made[path] = keep(f"docs/{path}", content)
+        else:
+            made[path] = content if isinstance(content, (str, bytes)) else "".join(content)
+
     data = export.export(briefing)
-    entities = ftm.entities(briefing)
-    graph = network.build_network(briefing)
-    files: dict[str, str | bytes] = {
-        "data/briefing.json": export.dumps(data),
-        "data/briefing.schema.json": export.dumps(export.json_schema()),
-        **{f"data/{name}": text for name, text in tables.csv_files(data).items()},
-        "data/entities.ftm.jsonl": ftm.jsonl(entities),
-        **{f"data/{name}": data for name, data in networkfiles.files(graph, briefing).items()},
-        "data/sources.bib": citations.bibtex(briefing),
-        "data/sources.csl.json": export.dumps(citations.csl_json(briefing)),
-        "feed.xml": feed.atom(briefing),
-    }
     counts = {key: len(value) for key, value in data.items() if isinstance(value, list)}
+    add("data/briefing.json", export.chunks(data))
+    add("data/briefing.schema.json", export.dumps(export.json_schema()))
+    for name, text in tables.csv_files(data).items():
+        add(f"data/{name}", text)
+    del data  # the largest structure: gone before the next ones are built
+    entities = ftm.entities(briefing)
+    add("data/entities.ftm.jsonl", ftm.jsonl(entities))
+    schemata = ftm.schemata(entities)
+    del entities
+    graph = network.build_network(briefing)
+    for name, content in networkfiles.files(graph, briefing):
+        add(f"data/{name}", content)
     counts["ties"] = graph.number_of_edges()
-    page = data_page(templates, counts, ftm.schemata(entities))
-    sources = {"data/briefing.schema.json": "generator/export.py"}
-    result = [Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in files.items()]
-    return result + [Output(f"docs/{DATA_PAGE}", page, "templates/data.md.j2")]
+    add("data/sources.bib", citations.bibtex(briefing))
+    add("data/sources.csl.json", export.dumps(citations.csl_json(briefing)))
+    add("feed.xml", feed.atom(briefing))
+    add(DATA_PAGE, data_page(templates, counts, schemata))
+    sources = {"data/briefing.schema.json": "generator/export.py", DATA_PAGE: "templates/data.md.j2"}
+    return [Output(f"docs/{path}", content, sources.get(path, "seeds/")) for path, content in made.items()]
 
 
 def data_page(templates: Path, counts: dict[str, int], schemata: dict[str, int]) -> str:

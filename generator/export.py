@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from . import schema
 from .markup import plain_mentions
@@ -391,4 +391,10 @@ def dumps(data: Any) -> str:
 
     json.dumps is the one place JSON is escaped; key order is the declaration's, so the bytes are stable.
     """
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return "".join(chunks(data))
+
+
+def chunks(data: Any) -> Iterator[str]:
+    """dumps(data) in pieces, as json.dumps makes them: a large file need never be one string."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data)
+    yield "\n"

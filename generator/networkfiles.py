@@ -3,19 +3,20 @@
 All three come from network.build_network, the graph the network pages draw,
 so a tie in a file is a tie on the site, with the same type, weight and
 evidence (the articles behind it).  networkx writes GEXF and GraphML; XML
-escaping is its own.  Its GEXF writer stamps today's date into the file, so
-the date is set to the newest article's instead: the same seeds give the
-same bytes.
+escaping is ElementTree's.  Its GEXF writer stamps today's date into the
+file, so the date is set to the newest article's instead: the same seeds
+give the same bytes.  GEXF is made a batch of elements at a time
+(gexfstream.py): the whole tree of a large briefing took 800 MB.
 """
 
 from __future__ import annotations
 
 import io
+from typing import Iterator
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
 
-from . import tables
+from . import gexfstream, tables
 from .model import Briefing
 
 # ties.csv: one row per edge, both ends named, the evidence as article ids.
@@ -37,25 +38,23 @@ def tie_rows(graph: nx.MultiGraph) -> list[dict]:
     ]
 
 
-def gexf(graph: nx.MultiGraph, briefing: Briefing) -> bytes:
-    """The graph as GEXF 1.2, dated by the newest article rather than by the clock.
+def gexf(graph: nx.MultiGraph, briefing: Briefing) -> Iterator[str]:
+    """The graph as GEXF 1.2 (in pieces of text), dated by the newest article rather than by the clock.
 
     GEXF reserves an edge's `type` for directed, undirected or mutual, so the
-    tie's type is written as `tie` there.
+    tie's type is written as `tie` there.  networkx makes every element;
+    gexfstream hands them over a batch at a time instead of as one tree.
     """
-    renamed = graph.copy()
-    for _, _, attributes in renamed.edges(data=True):
-        attributes["tie"] = attributes.pop("type")
-    writer = GEXFWriter(graph=renamed, encoding="utf-8", prettyprint=True)
     newest = max((a.date.start for a in briefing.articles), default=None)
-    meta = writer.xml.find("meta")
-    if newest is None:
-        del meta.attrib["lastmodifieddate"]
-    else:
-        meta.set("lastmodifieddate", f"{newest.year:04d}-{newest.month or 1:02d}-{newest.day or 1:02d}")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    dated = None if newest is None else f"{newest.year:04d}-{newest.month or 1:02d}-{newest.day or 1:02d}"
+    return gexfstream.pieces(graph, dated, _tie_not_type)
+
+
+def _tie_not_type(data: dict) -> dict:
+    """An edge's attributes with `type` renamed `tie` (placed last, as networkx met it before)."""
+    renamed = dict(data)
+    renamed["tie"] = renamed.pop("type")
+    return renamed
 
 
 def graphml(graph: nx.MultiGraph) -> bytes:
@@ -65,10 +64,12 @@ def graphml(graph: nx.MultiGraph) -> bytes:
     return out.getvalue()
 
 
-def files(graph: nx.MultiGraph, briefing: Briefing) -> dict[str, str | bytes]:
-    """docs/data/ file name -> content of the three network files."""
-    return {
-        "ties.csv": tables.to_csv(TIE_COLUMNS, tie_rows(graph)),
-        "network.gexf": gexf(graph, briefing),
-        "network.graphml": graphml(graph),
-    }
+def files(graph: nx.MultiGraph, briefing: Briefing) -> Iterator[tuple[str, str | bytes]]:
+    """(docs/data/ file name, content) of the three network files, made one after the other.
+
+    One at a time, so the caller can put each away (spool.py) before the next
+    is made: networkx builds the whole XML tree of a GEXF or GraphML file.
+    """
+    yield "ties.csv", tables.to_csv(TIE_COLUMNS, tie_rows(graph))
+    yield "network.gexf", gexf(graph, briefing)
+    yield "network.graphml", graphml(graph)

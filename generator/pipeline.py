@@ -18,7 +18,7 @@ from typing import Iterator
 
 import jinja2
 
-from . import cache, data_out, load, mentions, model, render, resolve, schema, seedschema, write
+from . import cache, data_out, load, mentions, model, render, resolve, schema, seedschema, spool, write
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -59,16 +59,17 @@ def load_briefing(project: Project, parse_cache: load.ParseCache | None = None) 
     return briefing
 
 
-def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
-    """Every generated file: pages, the abbreviation feed and the JSON Schemas."""
-    pages = render.render_pages(briefing, project.templates)  # bytes: half the memory
+def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None) -> list[write.Output]:
+    """Every generated file: pages, the abbreviation feed and the JSON Schemas (large ones kept by `keep`)."""
+    keeper = keep.keep if keep is not None else None
+    pages = render.render_pages(briefing, project.templates, keeper)
     sources = _page_sources(briefing)
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
     for kind in schema.SEED_SHAPES:
         text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
         result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
-    result += data_out.outputs(briefing, project.templates)  # docs/data/, docs/feed.xml, docs/data.md
+    result += data_out.outputs(briefing, project.templates, keeper)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)
 
 
@@ -104,17 +105,18 @@ def generate(project: Project, parse_cache: load.ParseCache | None = None) -> Re
         briefing = load_briefing(project, parse_cache)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
-    try:
-        files = outputs(project, briefing)
-    except jinja2.TemplateError as exc:
-        raise BuildError([template_error(exc)]) from None
-    finally:
-        gc.unfreeze()
-    plan = write.plan_writes(project.root, files)
-    if plan.conflicts:
-        raise BuildError(plan.conflicts, plan.warnings)
-    replaced = write.snapshot(project.root, plan)
-    _apply_or_put_back(project, files, plan, replaced)
+    with spool.spool(project.root) as kept:  # the files wait there, not in memory, until written
+        try:
+            files = outputs(project, briefing, kept)
+        except jinja2.TemplateError as exc:
+            raise BuildError([template_error(exc)]) from None
+        finally:
+            gc.unfreeze()
+        plan = write.plan_writes(project.root, files)
+        if plan.conflicts:
+            raise BuildError(plan.conflicts, plan.warnings)
+        replaced = write.snapshot(project.root, plan)
+        _apply_or_put_back(project, files, plan, replaced)
     report = Report(
         articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
         written=[o.path for o in plan.write], unchanged=len(plan.unchanged),

@@ -15,7 +15,7 @@ import html
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 import yaml
@@ -269,12 +269,13 @@ def tooltip_aliases(term: Term) -> list[str]:
     return [alias for alias in term.aliases if alias.casefold() in plurals]
 
 
-def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
-    """Every generated page as UTF-8 bytes, keyed by its path relative to docs/.
+def render_pages(briefing: Briefing, templates: Path, keep: Callable[[str, bytes], Any] | None = None) -> dict[str, Any]:
+    """Every generated page, keyed by its path relative to docs/: UTF-8 bytes, or what `keep` made of them.
 
     Bytes take half the memory of a str with one non-ASCII character in it,
-    and each page is encoded as soon as it is rendered, so all of them are
-    never held as str at once.
+    and each page is encoded as soon as it is rendered.  `keep(path, bytes)`
+    (spool.Spool.keep, path relative to the project) takes each page as it
+    is made, in the worker that made it, so the pages are never all held.
     """
     renderer = Renderer(briefing, templates)
     jobs: list[tuple[str, Any, tuple]] = [(page, getattr(renderer, method), ()) for page, method in FIXED_PAGES.items()]
@@ -283,6 +284,11 @@ def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
     jobs += timeline_jobs(renderer, briefing.events())
     jobs += [(article.page, renderer.article, (article,)) for article in briefing.articles]
     jobs += [(actor.page, renderer.actor, (actor,)) for actor in briefing.actors]
+
+    def page(job: tuple[str, Any, tuple]) -> Any:
+        data = job[1](*job[2]).encode("utf-8")
+        return data if keep is None else keep(f"docs/{job[0]}", data)
+
     # Pages are independent: forked workers render them on every core.
-    texts = parallel.run_all(lambda job: job[1](*job[2]).encode("utf-8"), jobs)
+    texts = parallel.run_all(page, jobs)
     return {path: text for (path, _, _), text in zip(jobs, texts)}

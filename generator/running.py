@@ -10,7 +10,8 @@ cleaning up never touches anything outside the project:
   system drops the lock when its process ends, however it ends, so a killed
   build never blocks the next one.
 - `offline-<pid>-…/`, `serve-<pid>-…/`: the scratch sites of the offline
-  build and of the preview server.  They are removed when the run ends
+  build and of the preview server; `spool-<pid>-…/`: generated files
+  waiting to be written (spool.py).  They are removed when the run ends
   (also on Ctrl+C or SIGTERM); those of a killed run (its process is gone)
   are removed by the next run (write.remove_leftovers).
 """
@@ -35,7 +36,7 @@ except ImportError:  # not POSIX: no lock (the build still works, only not guard
 
 RUN_DIR = ".briefing-run"
 LOCK = "lock"
-SCRATCH = re.compile(r"^(?:offline|serve)-(\d+)-")
+SCRATCH = re.compile(r"^(?:offline|serve|spool)-(\d+)-")
 
 
 class RunError(Exception):

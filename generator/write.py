@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from .diagnostics import BuildError, Diagnostic, warning
 from .project import leads_outside, read_files
@@ -40,25 +40,27 @@ MANIFEST = "docs/.briefing-manifest.json"
 
 @dataclass(frozen=True)
 class Output:
-    """A generated file: path relative to the project root, its text, and its seed.
+    """A generated file: path relative to the project root, its content, and its seed.
 
-    `text` may be given already encoded as UTF-8 bytes: pages are, because a
-    str holding one typographic quote takes 2 bytes per character, which
-    doubled the memory of a large briefing's pages.
+    The content is text, UTF-8 bytes (pages are: a str holding one typographic
+    quote takes 2 bytes per character), or a spool.Kept: the file waits on
+    disk, with its digest, until apply() writes it.
     """
 
     path: str
-    text: str | bytes
+    text: Any  # str | bytes | spool.Kept (not imported: spool builds on this module)
     source: str
 
     def data(self) -> bytes:
         """The file's content as UTF-8 bytes."""
-        return self.text if isinstance(self.text, bytes) else self.text.encode("utf-8")
+        if isinstance(self.text, (str, bytes)):
+            return self.text if isinstance(self.text, bytes) else self.text.encode("utf-8")
+        return self.text.read()
 
     @functools.cached_property
     def hash(self) -> str:
         """digest() of the content, computed once: the plan, the pending list and the manifest all need it."""
-        return digest(self.data())
+        return digest(self.data()) if isinstance(self.text, (str, bytes)) else self.text.hash
 
 
 @dataclass
