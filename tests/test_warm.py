@@ -88,3 +88,40 @@ def test_a_generator_process_that_died_is_replaced_by_generation_here(seed_proje
     out = run_fresh(seed_project, "kill")
     assert out["forked"] and out["replaced"] and out["ended"]
     assert "docs/articles/lets-just-be-friends.md" in out["written"][1]
+
+
+# In the fresh process: a forked worker, then a thread (as the preview server has), then the whole site
+# built and a page edited and built again in part, both through the worker; print where each ran.
+_BUILD = """
+import json, os, sys, threading, time
+from pathlib import Path
+from generator import partial, pipeline, warm
+project = pipeline.Project(Path(sys.argv[1]))
+worker = warm.Generator(project)
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()  # the server's threads: no fork here from now on
+site_dir = project.root / "served"
+worker.generate()
+worker.build_site(site_dir, {})
+before = partial.read_state(project)
+settings = partial.settings(project)
+page = project.docs / "glossary.md"
+page.write_text(page.read_text(encoding="utf-8").replace("# Glossary", "# Glossary", 1) + "\\nA line by hand.\\n", encoding="utf-8")
+after = partial.read_state(project, before)
+change = partial.compare(before, after, settings.nav_pages)
+checked = worker.rebuild_part(site_dir, {}, after, change, settings.use_directory_urls)
+html = (site_dir / "glossary" / "index.html").read_text(encoding="utf-8")
+print(json.dumps({"forked": worker.process is not None, "checked": checked, "edited": "A line by hand." in html,
+                  "threads": threading.active_count()}))
+stop.set(); worker.close()
+"""
+
+
+def test_the_site_is_built_in_the_worker_process_while_the_server_has_threads(seed_project):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run([sys.executable, "-c", _BUILD, str(seed_project.root)], capture_output=True, text=True,
+                         timeout=900, env=env)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["forked"] and out["threads"] == 2  # the work went to the worker: this process kept its thread
+    assert out["edited"] and "glossary/index.html" in out["checked"]
