@@ -29,7 +29,8 @@ noop_files_written, mkdocs_build_s, build_peak_rss_mb (the site build's
 largest process), plain_mkdocs_build_s, ratio (=
 (generate_s + mkdocs_build_s) / plain_mkdocs_build_s), linker_50_names_s,
 linker_5000_names_s, linker_ratio; then generate_cpu_s,
-plain_same_volume_build_s, ratio_same_volume, the corpus counts (actors,
+plain_same_volume_build_s, ratio_same_volume, plain_same_volume_peak_rss_mb
+(plain MkDocs' peak memory on pages of the same volume), the corpus counts (actors,
 terms, pages, docs_mb); cast_actors, check_cast_s, check_double_cast_s,
 check_cast_ratio, generate_cast_s, generate_double_cast_s,
 generate_cast_ratio; issue 17's full_build_s (= generate_s + mkdocs_build_s,
@@ -185,10 +186,10 @@ def plain_site(folder: Path, pages: list[tuple[str, int]], same_volume: bool) ->
         target.write_text(f"# Page {number}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
-def plain_build(folder: Path) -> float:
-    """Seconds for `mkdocs build` of a plain project, in a fresh process."""
+def plain_build(folder: Path) -> Run:
+    """`mkdocs build` of a plain project, in a fresh process: its time and peak memory."""
     code = "import sys; from mkdocs.__main__ import cli; sys.argv = ['mkdocs', 'build', '-q', '-f', sys.argv[1]]; cli()"
-    return run_child(code, str(folder / "mkdocs.yml")).seconds
+    return run_child(code, str(folder / "mkdocs.yml"))
 
 
 # --------------------------------------------------------------------------- edit to preview
@@ -363,10 +364,11 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
     print(f"mkdocs build (generated, {len(generated)} pages): {build.seconds:.2f} s, peak RSS {build.rss_mb:.0f} MB", flush=True)
 
     plain_site(work / "plain", generated, same_volume=False)
-    plain_s = plain_build(work / "plain")
+    plain_s = plain_build(work / "plain").seconds
     print(f"mkdocs build (plain, {len(generated)} pages of 8 paragraphs): {plain_s:.2f} s", flush=True)
     plain_site(work / "plain-same-volume", generated, same_volume=True)
-    volume_s = plain_build(work / "plain-same-volume")
+    volume = plain_build(work / "plain-same-volume")
+    volume_s = volume.seconds
     print(f"mkdocs build (plain, {len(generated)} pages as long as the generated ones): {volume_s:.2f} s", flush=True)
 
     edit_s = edit_to_preview(project)
@@ -392,6 +394,7 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
         "generate_cpu_s": round(first.cpu, 3),
         "plain_same_volume_build_s": round(volume_s, 3),
         "ratio_same_volume": round(full / volume_s, 3),
+        "plain_same_volume_peak_rss_mb": round(volume.rss_mb, 1),
         "actors": counts["actors"],
         "terms": counts["terms"],
         "pages": len(generated),
