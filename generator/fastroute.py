@@ -41,6 +41,8 @@ from . import parallel, searchindex
 from .htmlcache import DigestCache
 from .write import MANIFEST, digest
 
+# A page costs Python-Markdown 10 to 500 ms, a fork a few: the few pages an edit changes are shared too.
+FORK_FROM = 16
 # Loggers whose records during a render make a page take MkDocs' route (strict counts them there).
 _WATCHED_LOGGERS = ("mkdocs", "mkdocs.structure.pages", "mkdocs.structure.files", "MARKDOWN")
 
@@ -162,7 +164,7 @@ class FastRoute:
             self.keys[src_uri] = key = self.key(src_uri, markdown)
             if not self.cache.has(key):
                 missing.append((src_uri, markdown, page_meta))
-        for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing)):
+        for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
             if made is not None:
                 entries = made.pop("search", None)
                 if entries is not None and self.search_cache is not None:

@@ -49,10 +49,10 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def worth_forking(jobs: int) -> bool:
-    """True when sharing `jobs` jobs with forked workers is possible and pays."""
+def worth_forking(jobs: int, min_jobs: int = MIN_JOBS) -> bool:
+    """True when sharing `jobs` jobs with forked workers is possible and pays (`min_jobs`: from how many)."""
     return (
-        jobs >= MIN_JOBS
+        jobs >= min_jobs
         and sys.platform.startswith("linux")
         and cores() >= 2
         and threading.active_count() == 1
@@ -74,13 +74,14 @@ def _run_slice(bounds: tuple[int, int]) -> list | None:
         return None
 
 
-def run_all(job: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int = MIN_JOBS) -> list[Result]:
     """[job(item) for item in items], shared among this process and forked workers when that pays.
 
     This process does the first share itself (it would only wait otherwise);
-    the rest goes to one worker per other core, in slices.
+    the rest goes to one worker per other core, in slices.  `min_jobs`: the
+    fewest jobs worth forking for (lower for costly jobs).
     """
-    if not worth_forking(len(items)):
+    if not worth_forking(len(items), min_jobs):
         return [job(item) for item in items]
     global _work
     workers = cores() - 1
