@@ -46,16 +46,28 @@ class Report:
         )
 
 
-def load_briefing(project: Project, parse_cache: load.ParseCache | None = None) -> model.Briefing:
+@dataclass
+class Memory:
+    """What a warm process (`briefing serve`'s generator, warm.py) keeps from one generation to the next.
+
+    Both parts are in memory only and hold the current seeds' results only;
+    with them an edit parses and searches only what it changed.
+    """
+
+    seeds: load.ParseCache = field(default_factory=load.ParseCache)
+    names: mentions.NamesMemo = field(default_factory=mentions.NamesMemo)
+
+
+def load_briefing(project: Project, memory: Memory | None = None) -> model.Briefing:
     """Load, check and resolve the seeds; raise BuildError with every error.
 
-    `parse_cache` (a warm process's): files loaded before are not parsed again.
+    `memory` (a warm process's): files loaded and prose searched before are not done again.
     """
-    files, problems = load.load_seeds(project.seeds, project.root, parse_cache)
+    files, problems = load.load_seeds(project.seeds, project.root, memory.seeds if memory is not None else None)
     if problems:
         raise BuildError(problems, sort=True)
     briefing = resolve.build(files)
-    mentions.attach_mentions(briefing)
+    mentions.attach_mentions(briefing, memory.names if memory is not None else None)
     return briefing
 
 
@@ -93,15 +105,15 @@ def template_error(exc: jinja2.TemplateError, folder: str = "templates") -> Diag
     return Diagnostic(folder, message=message)
 
 
-def generate(project: Project, parse_cache: load.ParseCache | None = None) -> Report:
-    """Check the seeds and write the generated files; raise on any error (`parse_cache`: see load_briefing)."""
+def generate(project: Project, memory: Memory | None = None) -> Report:
+    """Check the seeds and write the generated files; raise on any error (`memory`: see load_briefing)."""
     started = time.perf_counter()
     inputs = cache.inputs_digest(project)
     counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
     if counts is not None:  # same inputs, same files on disk: a full run would write nothing
         return Report(**counts, seconds=time.perf_counter() - started)
     with _collector_paused():
-        briefing = load_briefing(project, parse_cache)
+        briefing = load_briefing(project, memory)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     try:

@@ -6,8 +6,12 @@ running can deadlock, so inside the preview server (a watcher thread, the
 HTTP server's threads) the pool stays off and every edit was generated on
 one core.  This process is forked once, at start, while the server has no
 thread yet: it waits for requests on a pipe, runs pipeline.generate with
-its own parse cache (load.ParseCache) and the pool, and sends the report
-(or the BuildError's diagnostics) back.
+its own memory (pipeline.Memory: parsed seeds, names found in prose) and
+the pool, and sends the report (or the BuildError's diagnostics) back.
+
+The first request usually finds docs/ current and loads nothing; the
+process then fills its memory at once (warm_up), while the server builds
+the site, so that the first edit is not the one that parses every seed.
 
 If it cannot be started (no fork on this system) or dies, generation runs
 in the server's own process, on one core, as before.
@@ -22,7 +26,7 @@ import threading
 import traceback
 from multiprocessing.connection import Connection
 
-from . import load, pipeline
+from . import pipeline
 from .diagnostics import BuildError
 from .project import Project
 
@@ -33,7 +37,7 @@ class Generator:
     def __init__(self, project: Project, fork: bool = True):
         """`fork`: start the process (only while this process has no other thread; else generate here)."""
         self.project = project
-        self.cache = load.ParseCache()  # used only when generating here
+        self.memory = pipeline.Memory()  # used only when generating here
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         if fork and sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -58,7 +62,7 @@ class Generator:
                 if kind == "refused":
                     raise BuildError(*value)
                 raise RuntimeError(f"the generator failed:\n{value}")
-        return pipeline.generate(self.project, self.cache)
+        return pipeline.generate(self.project, self.memory)
 
     def close(self) -> None:
         """End the forked process (it also ends by itself when this process goes away)."""
@@ -79,16 +83,35 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
     servers_end.close()
     # Ctrl+C reaches the whole process group; the server stops this process itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cache = load.ParseCache()
+    memory = pipeline.Memory()
     while True:
         try:
             conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            answer: tuple = ("report", pipeline.generate(project, cache))
-        except BuildError as error:
-            answer = ("refused", (error.diagnostics, error.warnings))
-        except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
-            answer = ("failed", traceback.format_exc())
-        conn.send(answer)
+        conn.send(_answer_one(project, memory))
+        if not memory.seeds:  # nothing loaded (docs/ was current): load now, not at the first edit
+            warm_up(project, memory)
+
+
+def _answer_one(project: Project, memory: pipeline.Memory) -> tuple:
+    """("report", Report), ("refused", (diagnostics, warnings)) or ("failed", traceback)."""
+    try:
+        return "report", pipeline.generate(project, memory)
+    except BuildError as error:
+        return "refused", (error.diagnostics, error.warnings)
+    except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
+        return "failed", traceback.format_exc()
+
+
+def warm_up(project: Project, memory: pipeline.Memory) -> None:
+    """Fill `memory` with the seeds as they are: every file parsed, the names in their prose found.
+
+    Nothing is written and nothing reported: seeds with errors stop the
+    filling where generation would stop, and the next request, which loads
+    them again (from memory), reports them as it always does.
+    """
+    try:
+        pipeline.load_briefing(project, memory)
+    except Exception:  # noqa: BLE001 - BuildError or worse: the next request meets it and reports it
+        return
