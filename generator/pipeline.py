@@ -9,16 +9,17 @@ and site/ exactly as they were.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
-from . import cache, data_out, load, mentions, model, render, resolve, schema, seedschema, write
+from . import cache, data_out, load, mentions, model, parallel, render, resolve, schema, seedschema, write
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -72,16 +73,25 @@ def load_briefing(project: Project, memory: Memory | None = None) -> model.Brief
 
 
 def outputs(project: Project, briefing: model.Briefing) -> list[write.Output]:
-    """Every generated file: pages, the abbreviation feed and the JSON Schemas."""
-    pages = render.render_pages(briefing, project.templates)  # bytes: half the memory
+    """Every generated file: pages, the abbreviation feed, the JSON Schemas and the data files."""
+    pages = render.page_jobs(briefing, project.templates)
+    data = data_out.jobs(briefing)
+    # One pool for the data files and the pages: the data files' few long jobs go first and
+    # the pages even out the cores' shares (alone, each left a core idle for a while).
+    done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job) for job in pages)])
     sources = _page_sources(briefing)
-    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
+    # The pages as bytes: half the memory.
+    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, done[len(data):])]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
     for kind in schema.SEED_SHAPES:
         text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
         result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
-    result += data_out.outputs(briefing, project.templates)  # docs/data/, docs/feed.xml, docs/data.md
+    result += data_out.assemble(done[: len(data)], project.templates)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)
+
+
+def _run(job: Callable[[], Any]) -> Any:
+    return job()
 
 
 def _page_sources(briefing: model.Briefing) -> dict[str, str]:

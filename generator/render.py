@@ -269,12 +269,11 @@ def tooltip_aliases(term: Term) -> list[str]:
     return [alias for alias in term.aliases if alias.casefold() in plurals]
 
 
-def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
-    """Every generated page as UTF-8 bytes, keyed by its path relative to docs/.
+def page_jobs(briefing: Briefing, templates: Path) -> list[tuple[str, Any, tuple]]:
+    """(path relative to docs/, a Renderer method, its arguments) for every generated page.
 
-    Bytes take half the memory of a str with one non-ASCII character in it,
-    and each page is encoded as soon as it is rendered, so all of them are
-    never held as str at once.
+    Pages are independent: render_pages, or the pipeline's one pool with the
+    data files, runs them on every core (render_job).
     """
     renderer = Renderer(briefing, templates)
     jobs: list[tuple[str, Any, tuple]] = [(page, getattr(renderer, method), ()) for page, method in FIXED_PAGES.items()]
@@ -283,6 +282,22 @@ def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
     jobs += timeline_jobs(renderer, briefing.events())
     jobs += [(article.page, renderer.article, (article,)) for article in briefing.articles]
     jobs += [(actor.page, renderer.actor, (actor,)) for actor in briefing.actors]
-    # Pages are independent: forked workers render them on every core.
-    texts = parallel.run_all(lambda job: job[1](*job[2]).encode("utf-8"), jobs)
+    return jobs
+
+
+def render_job(job: tuple[str, Any, tuple]) -> bytes:
+    """One page of page_jobs, rendered, as UTF-8 bytes."""
+    _, method, args = job
+    return method(*args).encode("utf-8")
+
+
+def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
+    """Every generated page as UTF-8 bytes, keyed by its path relative to docs/.
+
+    Bytes take half the memory of a str with one non-ASCII character in it,
+    and each page is encoded as soon as it is rendered, so all of them are
+    never held as str at once.
+    """
+    jobs = page_jobs(briefing, templates)
+    texts = parallel.run_all(render_job, jobs)
     return {path: text for (path, _, _), text in zip(jobs, texts)}
