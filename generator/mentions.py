@@ -2,7 +2,8 @@
 
 Every article's prose is searched once with the one matcher of every name
 (names.py); each actor and term gets the sentences that name it (the newest
-articles' first), bounded per page.
+articles' first), bounded per page.  A warm process keeps what each block
+of prose names (NamesMemo), so an edit searches only the prose it changed.
 """
 
 from __future__ import annotations
