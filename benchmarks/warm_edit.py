@@ -88,7 +88,7 @@ def main() -> None:
     project = pipeline.Project(args.root.resolve())
     article = sorted((project.seeds / "articles").glob("*.yaml"))[0]
     original = article.read_text(encoding="utf-8")
-    headline = re.search(r"^headline: (.*)$", original, re.M)
+    headline = re.search(r"^\s*headline: (.*)$", original, re.M)
     if headline is None:
         parser.error(f"{article}: no one-line headline to edit")
 
