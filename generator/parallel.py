@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import struct
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
