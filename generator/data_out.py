@@ -18,6 +18,7 @@ them into site/ and the offline edition carries them:
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -29,44 +30,89 @@ DATA_PAGE = "data.md"
 DATA_TEMPLATE = "data.md.j2"
 
 
-def outputs(briefing: Briefing, templates: Path, keep: Callable[[str, str | bytes], Any] | None = None) -> list[Output]:
-    """The data files and the Data page, as generated outputs.
+# A part of the data files: (files by path under docs/, facts the Data page states).
+Part = tuple[dict[str, Any], dict[str, Any]]
+# What a part does with each file it makes: spool.Spool.keep (path relative to the project, content).
+Keep = Callable[[str, Any], Any]
 
-    `keep(path, content)` (spool.Spool.keep) takes each file as soon as it
-    is made, so the large ones (briefing.json, the network files) are never
-    all held in memory at once, and briefing.json, the largest, never whole
-    (its JSON text goes to the spool in pieces); without `keep` the contents
-    are kept as made.
+
+def outputs(briefing: Briefing, templates: Path, keep: Keep | None = None) -> list[Output]:
+    """The data files and the Data page, as generated outputs (`keep`: see jobs)."""
+    return assemble([job() for job in jobs(briefing, keep)], templates)
+
+
+def jobs(briefing: Briefing, keep: Keep | None = None) -> list[Callable[[], Part]]:
+    """The data files in independent parts, each a function that makes its Part.
+
+    Each part costs as much as dozens of pages: the pipeline runs them in one
+    pool with the pages (render.page_jobs), first, so that the pages even out
+    the shares of the cores.  `keep(path, content)` (spool.Spool.keep) takes
+    each file as soon as it is made, in the process that made it, so the
+    large ones (briefing.json, the network files) are never all held in
+    memory, and briefing.json, the largest, never whole (its JSON text goes
+    in pieces); without `keep` the contents are kept as made.
     """
-    made: dict[str, Any] = {}
-
-    def add(path: str, content: str | bytes | Iterator[str]) -> None:
+    def add(files: dict[str, Any], path: str, content: str | bytes | Iterator[str]) -> None:
         if keep is not None:
-            made[path] = keep(f"docs/{path}", content)
+            files[path] = keep(f"docs/{path}", content)
         else:
-            made[path] = content if isinstance(content, (str, bytes)) else "".join(content)
+            files[path] = content if isinstance(content, (str, bytes)) else "".join(content)
 
+    return [functools.partial(make, briefing, add) for make in (_model_files, _entity_files, _network_files, _source_files)]
+
+
+def assemble(parts: list[Part], templates: Path) -> list[Output]:
+    """The outputs of every part of jobs(), and the Data page, which states their counts."""
+    files: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    for part_files, part_facts in parts:
+        files.update(part_files)
+        facts.update(part_facts)
+    page = data_page(templates, {**facts["counts"], "ties": facts["ties"]}, facts["schemata"])
+    sources = {"data/briefing.schema.json": "generator/export.py"}
+    result = [Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in files.items()]
+    return result + [Output(f"docs/{DATA_PAGE}", page, "templates/data.md.j2")]
+
+
+# Each part: add(files, path under docs/, content) for every file it makes, as soon as it is made.
+Add = Callable[[dict[str, Any], str, Any], None]
+
+
+def _model_files(briefing: Briefing, add: Add) -> Part:
+    """The model as JSON, its JSON Schema and the CSV tables."""
+    files: dict[str, Any] = {}
     data = export.export(briefing)
-    counts = {key: len(value) for key, value in data.items() if isinstance(value, list)}
-    add("data/briefing.json", export.chunks(data))
-    add("data/briefing.schema.json", export.dumps(export.json_schema()))
+    add(files, "data/briefing.json", export.chunks(data))
+    add(files, "data/briefing.schema.json", export.dumps(export.json_schema()))
     for name, text in tables.csv_files(data).items():
-        add(f"data/{name}", text)
-    del data  # the largest structure: gone before the next ones are built
+        add(files, f"data/{name}", text)
+    return files, {"counts": {key: len(value) for key, value in data.items() if isinstance(value, list)}}
+
+
+def _entity_files(briefing: Briefing, add: Add) -> Part:
+    """The FollowTheMoney entities."""
+    files: dict[str, Any] = {}
     entities = ftm.entities(briefing)
-    add("data/entities.ftm.jsonl", ftm.jsonl(entities))
-    schemata = ftm.schemata(entities)
-    del entities
+    add(files, "data/entities.ftm.jsonl", ftm.jsonl(entities))
+    return files, {"schemata": ftm.schemata(entities)}
+
+
+def _network_files(briefing: Briefing, add: Add) -> Part:
+    """The actors' network: ties and the graph files, made one after the other."""
+    files: dict[str, Any] = {}
     graph = network.build_network(briefing)
     for name, content in networkfiles.files(graph, briefing):
-        add(f"data/{name}", content)
-    counts["ties"] = graph.number_of_edges()
-    add("data/sources.bib", citations.bibtex(briefing))
-    add("data/sources.csl.json", export.dumps(citations.csl_json(briefing)))
-    add("feed.xml", feed.atom(briefing))
-    add(DATA_PAGE, data_page(templates, counts, schemata))
-    sources = {"data/briefing.schema.json": "generator/export.py", DATA_PAGE: "templates/data.md.j2"}
-    return [Output(f"docs/{path}", content, sources.get(path, "seeds/")) for path, content in made.items()]
+        add(files, f"data/{name}", content)
+    return files, {"ties": graph.number_of_edges()}
+
+
+def _source_files(briefing: Briefing, add: Add) -> Part:
+    """The sources as BibTeX and CSL-JSON, and the Atom feed."""
+    files: dict[str, Any] = {}
+    add(files, "data/sources.bib", citations.bibtex(briefing))
+    add(files, "data/sources.csl.json", export.dumps(citations.csl_json(briefing)))
+    add(files, "feed.xml", feed.atom(briefing))
+    return files, {}
 
 
 def data_page(templates: Path, counts: dict[str, int], schemata: dict[str, int]) -> str:

@@ -11,6 +11,7 @@ definitions, snippets) are neutralised.  names.py links names in the result.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]*)>?((?:\s+\"[^\"]*\")?)\s*\)")
@@ -168,6 +169,9 @@ def title_attribute(text: str) -> str:
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
 
 
+# Cached: every link to an actor or article carries the same title, tens of thousands of links
+# to a few thousand descriptions and summaries (a tenth of rendering the pages, uncached).
+@functools.lru_cache(maxsize=1 << 15)
 def link_title(text: str) -> str:
     """The first sentence of `text`, cut at LINK_TITLE_CHARS, as a link's title (title_attribute).
 

@@ -2,7 +2,8 @@
 
 Every article's prose is searched once with the one matcher of every name
 (names.py); each actor and term gets the sentences that name it (the newest
-articles' first), bounded per page.
+articles' first), bounded per page.  A warm process keeps what each block
+of prose names (NamesMemo), so an edit searches only the prose it changed.
 """
 
 from __future__ import annotations
@@ -42,8 +43,15 @@ def article_sections(article: Article) -> Iterator[tuple[str, str]]:
     yield from (("figures", f.measures) for f in article.figures)
 
 
-def attach_mentions(briefing: Briefing) -> None:
-    """Give every actor and term the sentences, on other pages, that name it."""
+# What a block of prose names: (the sentence as shown, the keys of the targets it names) per naming sentence.
+Named = list[tuple[str, list[str]]]
+
+
+def attach_mentions(briefing: Briefing, memo: NamesMemo | None = None) -> None:
+    """Give every actor and term the sentences, on other pages, that name it.
+
+    `memo` (a warm process's): blocks of prose searched before are not searched again.
+    """
     matcher = names.briefing_matcher(briefing)
     owners: dict[str, Actor | Term] = {}
     for actor in briefing.actors:
@@ -61,28 +69,52 @@ def attach_mentions(briefing: Briefing) -> None:
     # A term that names an actor is that actor: its page, not its glossary entry, is the one
     # mention (FSKN and the Federal Drug Control Service are listed once).
     sources += [(t.page, t.term, [t.definition], [t.id], frozenset()) for t in briefing.terms if t.actor is None]
-    # Finding the names is the costly part and each page is independent: forked
-    # workers share the pages on every core.  Targets travel as numbers.
-    keys = list(owners)
-    numbers = {key: number for number, key in enumerate(keys)}
-    found = parallel.run_all(lambda source: _names_in_blocks(matcher, numbers, source[2], source[4]), sources)
-    for (page, title, blocks, anchors, _), per_block in zip(sources, found):
+    found = iter((memo if memo is not None else NamesMemo()).named(matcher, [(block, s[4]) for s in sources for block in s[2]]))
+    for page, title, blocks, anchors, _ in sources:
         per_target: Counter[str] = Counter()
-        for block, anchor, named_here in zip(blocks, anchors, per_block):
-            parts = names.sentences(block) if named_here else []
-            for index, named in named_here:
-                for key in (keys[number] for number in named):
-                    _mention(owners[key], key, Mention(page, title, plain_mentions(parts[index]), anchor), per_target)
+        for anchor, named_here in zip(anchors, found):
+            for sentence, keys in named_here:
+                for key in keys:
+                    _mention(owners[key], key, Mention(page, title, sentence, anchor), per_target)
 
 
-def _names_in_blocks(
-    matcher: names.Matcher, numbers: dict[str, int], blocks: list[str], prefer: frozenset[str],
-) -> list[list[tuple[int, list[int]]]]:
-    """For each block: (sentence index, numbers of the targets it names) per naming sentence."""
-    return [
-        [(index, [numbers[t.key] for t in named]) for index, named in names.names_per_sentence(matcher, block, prefer)]
-        for block in blocks
-    ]
+class NamesMemo:
+    """What each block of prose names, kept from one generation to the next by a warm process.
+
+    Finding names is most of attach_mentions' time, and an edit changes the
+    blocks of one article.  What a block names depends on the block, the
+    cast that decides what a shared name means there (Matcher.choose) and
+    the matcher's whole name table (Matcher.table): the memo keeps the table
+    it was filled with and forgets everything when the table differs in
+    anything (a renamed actor, a new alias), so every block is searched
+    again.  After each run it holds that run's blocks only: it never grows
+    past the current seeds.  Memory only, like load.ParseCache.
+    """
+
+    def __init__(self) -> None:
+        self._table: tuple | None = None
+        self._named: dict[tuple[str, frozenset[str]], Named] = {}
+
+    def __len__(self) -> int:
+        return len(self._named)
+
+    def named(self, matcher: names.Matcher, blocks: list[tuple[str, frozenset[str]]]) -> list[Named]:
+        """What each (block, cast) names, searching only the blocks not searched with this table before."""
+        table = matcher.table()
+        known = self._named if table == self._table else {}
+        missing = list(dict.fromkeys(block for block in blocks if block not in known))
+        # Finding the names is the costly part and blocks are independent: forked workers
+        # share them on every core (a cold run; a warm one searches a few blocks here).
+        known.update(zip(missing, parallel.run_all(lambda block: _named_in_block(matcher, *block), missing)))
+        self._table, self._named = table, {block: known[block] for block in blocks}
+        return [self._named[block] for block in blocks]
+
+
+def _named_in_block(matcher: names.Matcher, block: str, prefer: frozenset[str]) -> Named:
+    """Each sentence of `block` that names a target, as shown (plain_mentions), with the keys it names."""
+    named = names.names_per_sentence(matcher, block, prefer)
+    parts = names.sentences(block) if named else []
+    return [(plain_mentions(parts[index]), [target.key for target in targets]) for index, targets in named]
 
 
 def _mention(owner: Actor | Term, key: str, mention: Mention, per_target: Counter[str]) -> None:

@@ -123,6 +123,18 @@ class Matcher:
         other = self.other.get(form) if prefer and target.key not in prefer else None
         return other if other is not None and other.key in prefer else target
 
+    def table(self) -> tuple:
+        """Everything that decides which targets a text names, with each target as its key.
+
+        Two matchers with equal tables find the same target keys in any text
+        (find, choose, by_id): a memo of what a matcher found is valid while
+        its table is (mentions.NamesMemo).  The pages, titles and tooltips of
+        the targets are left out; nothing found depends on them.
+        """
+        def by_key(pairs: dict[str, Target]) -> tuple[tuple[str, str], ...]:
+            return tuple((name, target.key) for name, target in pairs.items())
+        return (self.pattern.pattern, self.pattern.flags, by_key(self.targets), by_key(self.other), by_key(self.by_id))
+
     def find(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """(start, end, target) of every name in `text` outside protected spans."""
         position = 0

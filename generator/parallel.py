@@ -4,10 +4,13 @@ Generation is pure CPU work in Python, so threads do not help; processes do.
 The pool's workers are forks of this process (multiprocessing's "fork"
 context), so they already hold everything the jobs read (the loaded
 briefing, compiled templates): the job itself is never pickled, only the
-bounds of each slice of the list go out and the results come back.
+starts of the slices of the list go out (through a pipe) and the results come back.
 
-This process does the first share of the list itself while the workers
-(one per other core) do the rest.  The pool is used only when it is safe
+This process and the workers (one per other core) take small slices of
+the list, each the next one not yet taken, until none is left: jobs cost
+different amounts (an actor's page several article pages, a data file
+hundreds), so no share fixed in advance is even.  Each worker sends its
+results back once, at the end.  The pool is used only when it is safe
 and worth it: on Linux (macOS forbids
 fork after some system libraries start; Windows has none), with at least two
 cores, no other thread running (forking a threaded process, such as
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import struct
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -33,12 +37,15 @@ Result = TypeVar("Result")
 
 # Below this many jobs the forks and the pickling cost more than they save.
 MIN_JOBS = 200
-# Slices per worker: one, so results travel back once, when this process has done its own share
-# (the pool's thread that receives them takes the GIL from the work here).
-SLICES_PER_WORKER = 1
+# Slices per core: enough that the last ones even out the shares, few enough that taking one costs nothing.
+SLICES_PER_CORE = 64
+# At most this many slices: their 4-byte starts must fit in a pipe's buffer, which Linux can
+# shrink to one page (4 KiB) for a user holding many pipes.
+MAX_SLICES = 1024
 
-# The job and its items while run_all runs: the forked workers inherit them.
-_work: tuple[Callable, Sequence] | None = None
+# The job, its items, the slice size and the pipe the slices are taken from, while run_all
+# runs: the forked workers inherit them.
+_work: tuple[Callable, Sequence, int, int] | None = None
 
 
 def cores() -> int:
@@ -49,10 +56,10 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def worth_forking(jobs: int, min_jobs: int = MIN_JOBS) -> bool:
-    """True when sharing `jobs` jobs with forked workers is possible and pays (`min_jobs`: from how many)."""
+def worth_forking(jobs: int, min_jobs: int | None = None) -> bool:
+    """True when sharing `jobs` jobs with forked workers is possible and pays (from `min_jobs`, or MIN_JOBS)."""
     return (
-        jobs >= min_jobs
+        jobs >= (MIN_JOBS if min_jobs is None else min_jobs)
         and sys.platform.startswith("linux")
         and cores() >= 2
         and threading.active_count() == 1
@@ -60,48 +67,99 @@ def worth_forking(jobs: int, min_jobs: int = MIN_JOBS) -> bool:
     )
 
 
-def _run_slice(bounds: tuple[int, int]) -> list | None:
-    """In a worker: the results of one slice of the items, or None if a job failed.
+def _take(fd: int) -> int | None:
+    """The start of the next slice not yet taken, or None when all are.
+
+    The starts wait in a pipe as 4-byte records, written whole before any
+    worker was forked; Linux serialises reads on a pipe, so each read of 4
+    bytes takes one record, and only once.  A process that dies holds no lock
+    here (a shared counter under a lock would stop everyone if it died holding
+    it).
+    """
+    record = os.read(fd, 4)
+    return struct.unpack("=I", record)[0] if record else None
+
+
+def _run_slices(job: Callable, items: Sequence, size: int, fd: int) -> list[tuple[int, list]]:
+    """(start, results) of every slice this process takes, until none is left."""
+    done = []
+    while (start := _take(fd)) is not None:
+        done.append(_run_slice(job, items, start, size))
+    return done
+
+
+def _run_slice(job: Callable, items: Sequence, start: int, size: int) -> tuple[int, list]:
+    """(start, the results of the slice of `size` items there)."""
+    return start, [job(items[index]) for index in range(start, min(start + size, len(items)))]
+
+
+def _worker(_: int) -> list[tuple[int, list]] | None:
+    """In a worker: the results of the slices it took, or None if a job failed.
 
     The error itself does not travel back (not every exception survives
     pickling, and a deep RecursionError's traceback is huge): the parent
     runs the list again and raises it there, as a plain loop does.
     """
-    job, items = _work  # type: ignore[misc]  # set before the fork
+    job, items, size, fd = _work  # type: ignore[misc]  # set before the fork
     try:
-        return [job(items[index]) for index in range(*bounds)]
+        return _run_slices(job, items, size, fd)
     except Exception:  # noqa: BLE001 - reported by the parent's own run, see run_all
+        _take_all(fd)  # the others stop after the slice they are on: the list is run again anyway
         return None
 
 
-def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int = MIN_JOBS) -> list[Result]:
+def _take_all(fd: int) -> None:
+    """Take every slice left, so that no process starts another."""
+    while _take(fd) is not None:
+        pass
+
+
+def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int | None = None) -> list[Result]:
     """[job(item) for item in items], shared among this process and forked workers when that pays.
 
-    This process does the first share itself (it would only wait otherwise);
-    the rest goes to one worker per other core, in slices.  `min_jobs`: the
-    fewest jobs worth forking for (lower for costly jobs).
+    This process takes the first slice before the workers start, then all
+    take the next slice left (see the module's docstring).  When a job
+    fails anywhere, the list is run again here, so the error raised is the
+    first failing item's, as a plain loop raises it.  `min_jobs`: the fewest
+    jobs worth forking for (default MIN_JOBS; lower for costly jobs).
     """
     if not worth_forking(len(items), min_jobs):
         return [job(item) for item in items]
     global _work
-    workers = cores() - 1
-    own = len(items) // (workers + 1)
-    step = -(-(len(items) - own) // (workers * SLICES_PER_WORKER))
-    slices = [(start, min(start + step, len(items))) for start in range(own, len(items), step)]
-    _work = (job, items)
+    size = -(-len(items) // min(cores() * SLICES_PER_CORE, MAX_SLICES))
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"".join(struct.pack("=I", start) for start in range(0, len(items), size)))
+    os.close(write_end)  # before the workers fork: once the records are read, a read finds the end
+    _work = (job, items, size, read_end)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = pool.map(_run_slice, slices)
-            try:
-                mine = [job(items[index]) for index in range(own)]
-            except Exception:  # the first failing item is here: raise it as a plain loop would
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-            parts = [mine, *theirs]
-    except BrokenProcessPool:  # a worker died (killed, out of memory): do its work here
-        parts = [None]
+        parts = _shared(job, items, size, read_end)
     finally:
         _work = None
-    if any(part is None for part in parts):  # a job failed in a worker: a plain loop raises its error as it would
+        os.close(read_end)
+    if parts is None:  # a job failed, or a worker died: a plain loop does it all, raising what it raises
         return [job(item) for item in items]
-    return [result for part in parts for result in part]
+    return [result for _, part in sorted(parts, key=lambda p: p[0]) for result in part]
+
+
+def _shared(job: Callable, items: Sequence, size: int, fd: int) -> list[tuple[int, list]] | None:
+    """Every (start, results) slice, from this process and the workers; None if a job failed in a later slice."""
+    first = _take(fd)  # taken before the workers start: the first items are always done here
+    try:
+        with ProcessPoolExecutor(cores() - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = [pool.submit(_worker, number) for number in range(cores() - 1)]
+            try:
+                mine = [_run_slice(job, items, first, size)]
+            except Exception:  # the first failing item is here: raise it as a plain loop would
+                _take_all(fd)
+                raise
+            try:
+                mine += _run_slices(job, items, size, fd)
+            except Exception:  # noqa: BLE001 - run again by run_all, which raises the first failing item's
+                _take_all(fd)
+                return None
+            parts = [part.result() for part in theirs]
+    except BrokenProcessPool:  # a worker died (killed, out of memory)
+        return None
+    if any(part is None for part in parts):
+        return None
+    return mine + [piece for part in parts for piece in part]

@@ -9,16 +9,17 @@ and site/ exactly as they were.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
-from . import cache, data_out, load, mentions, model, render, resolve, schema, seedschema, spool, write
+from . import cache, data_out, load, mentions, model, parallel, render, resolve, schema, seedschema, spool, write
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -46,31 +47,56 @@ class Report:
         )
 
 
-def load_briefing(project: Project, parse_cache: load.ParseCache | None = None) -> model.Briefing:
+@dataclass
+class Memory:
+    """What a warm process (`briefing serve`'s generator, warm.py) keeps from one generation to the next.
+
+    Both parts are in memory only and hold the current seeds' results only;
+    with them an edit parses and searches only what it changed.
+    """
+
+    seeds: load.ParseCache = field(default_factory=load.ParseCache)
+    names: mentions.NamesMemo = field(default_factory=mentions.NamesMemo)
+
+
+def load_briefing(project: Project, memory: Memory | None = None) -> model.Briefing:
     """Load, check and resolve the seeds; raise BuildError with every error.
 
-    `parse_cache` (a warm process's): files loaded before are not parsed again.
+    `memory` (a warm process's): files loaded and prose searched before are not done again.
     """
-    files, problems = load.load_seeds(project.seeds, project.root, parse_cache)
+    files, problems = load.load_seeds(project.seeds, project.root, memory.seeds if memory is not None else None)
     if problems:
         raise BuildError(problems, sort=True)
     briefing = resolve.build(files)
-    mentions.attach_mentions(briefing)
+    mentions.attach_mentions(briefing, memory.names if memory is not None else None)
     return briefing
 
 
 def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None) -> list[write.Output]:
-    """Every generated file: pages, the abbreviation feed and the JSON Schemas (large ones kept by `keep`)."""
+    """Every generated file: pages, the abbreviation feed, the JSON Schemas and the data files.
+
+    With `keep`, the pages and the data files go to that spool as each is
+    made (in the worker that made it), and their outputs carry spool.Kept.
+    """
     keeper = keep.keep if keep is not None else None
-    pages = render.render_pages(briefing, project.templates, keeper)
+    pages = render.page_jobs(briefing, project.templates)
+    data = data_out.jobs(briefing, keeper)
+    # One pool for the data files and the pages: the data files' few long jobs go first and
+    # the pages even out the cores' shares (alone, each left a core idle for a while).
+    done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job, keeper) for job in pages)])
     sources = _page_sources(briefing)
-    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for path, text in pages.items()]
+    # The pages as bytes (half the memory of str), or as spool.Kept.
+    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, done[len(data):])]
     result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
     for kind in schema.SEED_SHAPES:
         text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
         result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
-    result += data_out.outputs(briefing, project.templates, keeper)  # docs/data/, docs/feed.xml, docs/data.md
+    result += data_out.assemble(done[: len(data)], project.templates)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)
+
+
+def _run(job: Callable[[], Any]) -> Any:
+    return job()
 
 
 def _page_sources(briefing: model.Briefing) -> dict[str, str]:
@@ -94,15 +120,15 @@ def template_error(exc: jinja2.TemplateError, folder: str = "templates") -> Diag
     return Diagnostic(folder, message=message)
 
 
-def generate(project: Project, parse_cache: load.ParseCache | None = None) -> Report:
-    """Check the seeds and write the generated files; raise on any error (`parse_cache`: see load_briefing)."""
+def generate(project: Project, memory: Memory | None = None) -> Report:
+    """Check the seeds and write the generated files; raise on any error (`memory`: see load_briefing)."""
     started = time.perf_counter()
     inputs = cache.inputs_digest(project)
     counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
     if counts is not None:  # same inputs, same files on disk: a full run would write nothing
         return Report(**counts, seconds=time.perf_counter() - started)
     with _collector_paused():
-        briefing = load_briefing(project, parse_cache)
+        briefing = load_briefing(project, memory)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     with spool.spool(project.root) as kept:  # the files wait there, not in memory, until written

@@ -269,13 +269,11 @@ def tooltip_aliases(term: Term) -> list[str]:
     return [alias for alias in term.aliases if alias.casefold() in plurals]
 
 
-def render_pages(briefing: Briefing, templates: Path, keep: Callable[[str, bytes], Any] | None = None) -> dict[str, Any]:
-    """Every generated page, keyed by its path relative to docs/: UTF-8 bytes, or what `keep` made of them.
+def page_jobs(briefing: Briefing, templates: Path) -> list[tuple[str, Any, tuple]]:
+    """(path relative to docs/, a Renderer method, its arguments) for every generated page.
 
-    Bytes take half the memory of a str with one non-ASCII character in it,
-    and each page is encoded as soon as it is rendered.  `keep(path, bytes)`
-    (spool.Spool.keep, path relative to the project) takes each page as it
-    is made, in the worker that made it, so the pages are never all held.
+    Pages are independent: render_pages, or the pipeline's one pool with the
+    data files, runs them on every core (render_job).
     """
     renderer = Renderer(briefing, templates)
     jobs: list[tuple[str, Any, tuple]] = [(page, getattr(renderer, method), ()) for page, method in FIXED_PAGES.items()]
@@ -284,11 +282,27 @@ def render_pages(briefing: Briefing, templates: Path, keep: Callable[[str, bytes
     jobs += timeline_jobs(renderer, briefing.events())
     jobs += [(article.page, renderer.article, (article,)) for article in briefing.articles]
     jobs += [(actor.page, renderer.actor, (actor,)) for actor in briefing.actors]
+    return jobs
 
-    def page(job: tuple[str, Any, tuple]) -> Any:
-        data = job[1](*job[2]).encode("utf-8")
-        return data if keep is None else keep(f"docs/{job[0]}", data)
 
-    # Pages are independent: forked workers render them on every core.
-    texts = parallel.run_all(page, jobs)
+def render_job(job: tuple[str, Any, tuple], keep: Callable[[str, bytes], Any] | None = None) -> Any:
+    """One page of page_jobs, rendered, as UTF-8 bytes; or what `keep(path, bytes)` makes of them.
+
+    `keep` (spool.Spool.keep, the path relative to the project) takes the
+    page in the worker that made it, so the pages are never all held.
+    """
+    path, method, args = job
+    data = method(*args).encode("utf-8")
+    return data if keep is None else keep(f"docs/{path}", data)
+
+
+def render_pages(briefing: Briefing, templates: Path) -> dict[str, bytes]:
+    """Every generated page as UTF-8 bytes, keyed by its path relative to docs/.
+
+    Bytes take half the memory of a str with one non-ASCII character in it,
+    and each page is encoded as soon as it is rendered, so all of them are
+    never held as str at once.
+    """
+    jobs = page_jobs(briefing, templates)
+    texts = parallel.run_all(render_job, jobs)
     return {path: text for (path, _, _), text in zip(jobs, texts)}

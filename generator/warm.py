@@ -9,13 +9,19 @@ server's threads) the pool stays off, and every edit was generated and
 built on one core.  This process is forked once, at start, while the
 server has no thread yet.  It waits for requests on a pipe:
 
-- "generate": pipeline.generate, with its own parse cache (load.ParseCache);
+- "generate": pipeline.generate, with its own memory (pipeline.Memory:
+  parsed seeds, names found in prose);
 - "build": site.build_site, the whole site into the served folder;
 - "rebuild": partial.rebuild, only the pages an edit changed;
 
 runs them with the pool, and sends the result (or the BuildError's
 diagnostics) back.  MkDocs' messages go to the terminal the server writes
 to, as they would from the server's own process.
+
+The first generation usually finds docs/ current and loads nothing; the
+process then fills its memory at once (warm_up, a second or two at a
+thousand articles, before the first site build), so that the first edit
+is not the one that parses every seed.
 
 If it cannot be started (no fork on this system) or dies, the work runs in
 the server's own process, on one core, as before.
@@ -32,7 +38,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import load, partial, pipeline, site
+from . import partial, pipeline, site
 from .diagnostics import BuildError
 from .project import Project
 
@@ -43,7 +49,7 @@ class Generator:
     def __init__(self, project: Project, fork: bool = True):
         """`fork`: start the process (only while this process has no other thread; else work here)."""
         self.project = project
-        self.cache = load.ParseCache()  # used only when generating here
+        self.memory = pipeline.Memory()  # used only when generating here
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         if fork and sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -81,7 +87,7 @@ class Generator:
                 if kind == "refused":
                     raise BuildError(*value)
                 raise RuntimeError(f"the briefing's worker process failed:\n{value}")
-        return _run(request, self.project, self.cache)
+        return _run(request, self.project, self.memory)
 
     def close(self) -> None:
         """End the forked process (it also ends by itself when this process goes away)."""
@@ -96,11 +102,11 @@ class Generator:
             self.process = None
 
 
-def _run(request: tuple, project: Project, cache: load.ParseCache) -> Any:
+def _run(request: tuple, project: Project, memory: pipeline.Memory) -> Any:
     """Do what `request` asks, in this process."""
     name, *args = request
     if name == "generate":
-        return pipeline.generate(project, cache)
+        return pipeline.generate(project, memory)
     if name == "build":
         site_dir, overrides = args
         return site.build_site(project, site_dir=site_dir, overrides=overrides)
@@ -115,16 +121,35 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
     servers_end.close()
     # Ctrl+C reaches the whole process group; the server stops this process itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cache = load.ParseCache()
+    memory = pipeline.Memory()
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            answer: tuple = ("done", _run(request, project, cache))
-        except BuildError as error:
-            answer = ("refused", (error.diagnostics, error.warnings))
-        except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
-            answer = ("failed", traceback.format_exc())
-        conn.send(answer)
+        conn.send(_answer_one(request, project, memory))
+        if not memory.seeds:  # nothing loaded (docs/ was current): load now, not at the first edit
+            warm_up(project, memory)
+
+
+def _answer_one(request: tuple, project: Project, memory: pipeline.Memory) -> tuple:
+    """("done", result), ("refused", (diagnostics, warnings)) or ("failed", traceback)."""
+    try:
+        return "done", _run(request, project, memory)
+    except BuildError as error:
+        return "refused", (error.diagnostics, error.warnings)
+    except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
+        return "failed", traceback.format_exc()
+
+
+def warm_up(project: Project, memory: pipeline.Memory) -> None:
+    """Fill `memory` with the seeds as they are: every file parsed, the names in their prose found.
+
+    Nothing is written and nothing reported: seeds with errors stop the
+    filling where generation would stop, and the next request, which loads
+    them again (from memory), reports them as it always does.
+    """
+    try:
+        pipeline.load_briefing(project, memory)
+    except Exception:  # noqa: BLE001 - BuildError or worse: the next request meets it and reports it
+        return

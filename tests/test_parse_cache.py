@@ -1,4 +1,4 @@
-"""The parse cache `briefing serve` keeps (load.ParseCache): an edit parses only the files it changed,
+"""The parse cache `briefing serve` keeps (load.ParseCache, in pipeline.Memory): an edit parses only the files it changed,
 and generation with it writes exactly what generation without it writes."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def docs(project: pipeline.Project) -> dict[str, bytes]:
 
 
 def test_an_edit_parses_only_the_file_it_changed(seed_project, monkeypatch):
-    cache = load.ParseCache()
+    cache = pipeline.Memory()
     pipeline.load_briefing(seed_project, cache)
     parsed = []
     real = load.check_bytes
@@ -30,7 +30,7 @@ def test_an_edit_parses_only_the_file_it_changed(seed_project, monkeypatch):
 
 def test_generation_with_the_cache_writes_what_a_fresh_generation_writes(tmp_path):
     warm = make_project(tmp_path / "warm", REPO / "seeds")
-    cache = load.ParseCache()
+    cache = pipeline.Memory()
     pipeline.generate(warm, cache)
     path = warm.root / ARTICLE
     path.write_text(path.read_text(encoding="utf-8").replace("Let’s Just Be Friends", "Still Friends", 1), encoding="utf-8")
@@ -43,7 +43,7 @@ def test_generation_with_the_cache_writes_what_a_fresh_generation_writes(tmp_pat
 def test_a_broken_file_is_reported_the_same_from_the_cache(seed_project):
     path = seed_project.root / ARTICLE
     path.write_text(path.read_text(encoding="utf-8").replace("headline:", "headline: [", 1), encoding="utf-8")
-    cache = load.ParseCache()
+    cache = pipeline.Memory()
     messages = []
     for _ in range(2):
         with pytest.raises(BuildError) as error:

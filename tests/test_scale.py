@@ -186,10 +186,12 @@ def in_fresh_process(code: str) -> object:
 
 
 def test_shared_work_gives_the_plain_loop_results_and_is_shared():
+    # Each job takes a millisecond: processes take slices as they come free, and jobs that take no
+    # time at all would all be done here before a worker has started.
     results, parent = in_fresh_process("""
-        import json, os
+        import json, os, time
         from generator import parallel
-        print(json.dumps([parallel.run_all(lambda n: [n * n, os.getpid()], range(1000)), os.getpid()]))
+        print(json.dumps([parallel.run_all(lambda n: time.sleep(0.001) or [n * n, os.getpid()], range(1000)), os.getpid()]))
     """)
     assert [square for square, _ in results] == [n * n for n in range(1000)]
     # On two or more cores this process and one worker per other core share the items.

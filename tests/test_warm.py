@@ -7,16 +7,18 @@ process with no other thread, and pytest's may have some (the browser's).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
-from conftest import REPO
-from generator import pipeline
+from conftest import REPO, make_project
+from generator import load, mentions, names, pipeline
 from generator.diagnostics import BuildError
 
 ARTICLE = "seeds/articles/lets-just-be-friends.yaml"
@@ -125,3 +127,181 @@ def test_the_site_is_built_in_the_worker_process_while_the_server_has_threads(se
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["forked"] and out["threads"] == 2  # the work went to the worker: this process kept its thread
     assert out["edited"] and "glossary/index.html" in out["checked"]
+
+
+# --------------------------------------------------------------------------- the warm process's memory
+
+ACTOR = "seeds/actors/viktor-ivanov.yaml"
+# Edits made one after the other: (file, text, replacement).  The last drops the alias "Ivanov":
+# the matcher's names change, so every block of prose must be searched again and the sentences
+# that name him only as "Ivanov" leave his page.
+EDITS = [
+    (ARTICLE, "Let’s Just Be Friends", "Still Friends"),
+    (ARTICLE, "but Medvedev only agreed to consider it.", "but Medvedev, with Ivanov, only agreed to weigh it."),
+    (ACTOR, "- Ivanov\n", "- V. P. Ivanov\n"),
+]
+
+# In the fresh process: docs/ is current; a forked Generator answers a first request (nothing to do),
+# then each edit of argv[2] (JSON) is made and generated.  Every check_bytes call is logged to argv[3]
+# (forked workers inherit the logging).  Prints the digest of every generated file after each edit.
+_EDITS = """
+import hashlib, json, sys, time
+from pathlib import Path
+from generator import load, pipeline, warm
+root, edits, log = Path(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3])
+real = load.check_bytes
+def logged(kind, path, *rest):
+    with log.open("a", encoding="utf-8") as out:
+        out.write(path.relative_to(root).as_posix() + "\\n")
+    return real(kind, path, *rest)
+load.check_bytes = logged
+generator = warm.Generator(pipeline.Project(root))
+out = {"forked": generator.process is not None, "first": generator.generate().written, "after": []}
+# The process fills its memory after answering: let it finish before editing (else it parses the edit).
+seeds = len(list(load.seed_paths(root / "seeds")))
+for _ in range(2400):
+    if log.exists() and len(log.read_text(encoding="utf-8").split()) >= seeds:
+        break
+    time.sleep(0.05)
+for name, old, new in edits:
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    generator.generate()
+    out["after"].append({p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                         for folder in ("docs", "includes") for p in sorted((root / folder).rglob("*")) if p.is_file()})
+generator.close()
+print(json.dumps(out))
+"""
+
+
+def generated(project: pipeline.Project) -> dict[str, str]:
+    """The digest of every file under docs/ and includes/, by path in the project."""
+    return {p.relative_to(project.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in ("docs", "includes") for p in sorted((project.root / folder).rglob("*")) if p.is_file()}
+
+
+def edit(project: pipeline.Project, name: str, old: str, new: str) -> None:
+    path = project.root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_warm_process_writes_after_each_edit_what_a_cold_generation_writes(seed_project, tmp_path):
+    pipeline.generate(seed_project)  # docs/ current: the first request has nothing to do
+    log = tmp_path / "parsed.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run([sys.executable, "-c", _EDITS, str(seed_project.root), json.dumps(EDITS), str(log)],
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["forked"] and out["first"] == []
+    # The memory was filled after the first request: each edit parsed only the file it changed.
+    seeds = [path.relative_to(seed_project.root).as_posix() for _, path in load.seed_paths(seed_project.seeds)]
+    assert Counter(log.read_text(encoding="utf-8").split()) == Counter(seeds + [name for name, _, _ in EDITS])
+    cold = make_project(tmp_path / "cold", REPO / "seeds")
+    before = None
+    for (name, old, new), warm_files in zip(EDITS, out["after"]):
+        edit(cold, name, old, new)
+        shutil.rmtree(cold.docs)
+        cold.docs.mkdir()
+        shutil.copy(REPO / "docs" / "editors-guide.md", cold.docs / "editors-guide.md")
+        pipeline.generate(cold)  # from scratch, without memory
+        assert warm_files == generated(cold)
+        before, after = warm_files, generated(cold)
+    # The alias's removal changed his mentions (and so his page), and the warm process followed.
+    page = "docs/actors/viktor-ivanov.md"
+    assert before[page] == after[page]
+    assert out["after"][-2][page] != out["after"][-1][page]
+
+
+def test_the_names_memo_and_the_parse_cache_never_outgrow_the_seeds(seed_project):
+    memory = pipeline.Memory()
+    pipeline.load_briefing(seed_project, memory)
+    full = len(memory.names)
+    for number in range(3):  # edits replace what they change: nothing accumulates
+        edit(seed_project, ARTICLE, "Medvedev only agreed", f"Medvedev only agreed ({number})")
+        pipeline.load_briefing(seed_project, memory)
+        assert len(memory.names) == full and len(memory.seeds) == len(list(load.seed_paths(seed_project.seeds)))
+    # An article added, then taken away again: the memo grows with it and shrinks back.
+    copy = seed_project.root / "seeds/articles/a-second-copy.yaml"
+    copy.write_text((seed_project.root / ARTICLE).read_text(encoding="utf-8").replace("Medvedev", "Dmitry Medvedev"),
+                    encoding="utf-8")
+    pipeline.load_briefing(seed_project, memory)
+    assert len(memory.names) > full and len(memory.seeds) == len(list(load.seed_paths(seed_project.seeds)))
+    copy.unlink()
+    pipeline.load_briefing(seed_project, memory)
+    fresh = pipeline.Memory()
+    pipeline.load_briefing(seed_project, fresh)
+    assert len(memory.names) == len(fresh.names) == full
+    assert len(memory.seeds) == len(fresh.seeds) == len(list(load.seed_paths(seed_project.seeds)))
+
+
+def searched_blocks(monkeypatch) -> list[str]:
+    """The blocks mentions._named_in_block searches from now on, here (the pool off)."""
+    monkeypatch.setenv("BRIEFING_SERIAL", "1")
+    searched: list[str] = []
+    real = mentions._named_in_block
+    monkeypatch.setattr(mentions, "_named_in_block", lambda matcher, block, prefer: searched.append(block) or real(matcher, block, prefer))
+    return searched
+
+
+def test_an_edit_searches_only_the_prose_it_changed(seed_project, monkeypatch):
+    memory = pipeline.Memory()
+    pipeline.load_briefing(seed_project, memory)
+    searched = searched_blocks(monkeypatch)
+    edit(seed_project, *EDITS[0])  # a headline is not prose that names anyone
+    pipeline.load_briefing(seed_project, memory)
+    assert searched == []
+    edit(seed_project, *EDITS[1])
+    briefing = pipeline.load_briefing(seed_project, memory)
+    assert len(searched) == 1 and "with Ivanov" in searched[0]
+    named_in = [m.page for m in next(a for a in briefing.actors if a.id == "viktor-ivanov").mentions]
+    assert "articles/lets-just-be-friends.md" in named_in
+
+
+def test_a_changed_name_searches_every_block_again(seed_project, monkeypatch):
+    memory = pipeline.Memory()
+    pipeline.load_briefing(seed_project, memory)
+    searched = searched_blocks(monkeypatch)
+    edit(seed_project, *EDITS[2])
+    pipeline.load_briefing(seed_project, memory)
+    assert len(set(searched)) == len(searched) == len(memory.names) > 100
+
+
+def test_the_matchers_table_holds_every_name_and_alias(seed_project):
+    before = names.briefing_matcher(pipeline.load_briefing(seed_project)).table()
+    assert before == names.briefing_matcher(pipeline.load_briefing(seed_project)).table()
+    for name, old, new in [EDITS[2], ("seeds/actors/viktor-ivanov.yaml", "name: Viktor Ivanov", "name: Viktor Ivanof")]:
+        edit(seed_project, name, old, new)
+        after = names.briefing_matcher(pipeline.load_briefing(seed_project)).table()
+        assert after != before
+        before = after
+
+
+# In the fresh process: the seeds of argv[1] loaded through a ParseCache whose misses go to forked
+# workers (MIN_JOBS lowered for a small briefing), and loaded here one by one; prints whether they are equal.
+_POOLED = """
+import json, pickle, sys
+from pathlib import Path
+from generator import load, parallel
+parallel.MIN_JOBS = 2
+seeds, root = Path(sys.argv[1]) / "seeds", Path(sys.argv[1])
+entries = list(load.seed_paths(seeds))
+pooled = load.ParseCache().load_all(entries, root)
+here = [load._load_entry(kind, path, root) for kind, path in entries]
+print(json.dumps({"pool": parallel.worth_forking(len(entries)), "files": len(entries), "equal": pooled == here,
+                  "pickled": all(pickle.loads(pickle.dumps(r)) == r for r in here)}))
+"""
+
+
+def test_seed_files_parsed_by_forked_workers_equal_those_parsed_here(seed_project):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env.pop("BRIEFING_SERIAL", None)
+    run = subprocess.run([sys.executable, "-c", _POOLED, str(seed_project.root)], capture_output=True, text=True,
+                         timeout=600, env=env)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out == {"pool": True, "files": out["files"], "equal": True, "pickled": True} and out["files"] > 100
