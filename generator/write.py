@@ -36,15 +36,15 @@ from .diagnostics import BuildError, Diagnostic, warning
 from .project import leads_outside, read_files
 
 MANIFEST = "docs/.briefing-manifest.json"
+FOLDER = "folder"  # disk_hash() of a folder: no digest looks like it
 
 
 @dataclass(frozen=True)
 class Output:
     """A generated file: path relative to the project root, its content, and its seed.
 
-    The content is text, UTF-8 bytes (pages are: a str holding one typographic
-    quote takes 2 bytes per character), or a spool.Kept: the file waits on
-    disk, with its digest, until apply() writes it.
+    The content is text, UTF-8 bytes (pages: a str with one typographic quote takes 2 bytes
+    per character), or a spool.Kept: the file waits on disk, with its digest, until written.
     """
 
     path: str
@@ -162,14 +162,15 @@ def read_manifest(root: Path, section: str = "files", warnings: list[Diagnostic]
     return kept
 
 
-def _disk_hash(path: Path) -> str | None:
+def disk_hash(path: Path) -> str | None:
+    """What the manifest would record for the file at `path`: None if missing, FOLDER for a folder."""
     try:
         return digest(path.read_bytes())
     except FileNotFoundError:
         return None
+    except IsADirectoryError:  # a folder where a file goes: matches no digest, so it is in the way
+        return FOLDER
 
-
-disk_hash = _disk_hash  # the public name: what the manifest would record for this file, or None
 
 
 def plan_writes(root: Path, outputs: list[Output]) -> Plan:
@@ -189,7 +190,7 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
             _refuse_link(plan, output, link, links)
             continue
         new_hash = output.hash
-        on_disk = _disk_hash(root / output.path)
+        on_disk = disk_hash(root / output.path)
         if on_disk == new_hash:
             plan.unchanged.append(output.path)
             plan.owned[output.path] = on_disk
@@ -197,6 +198,9 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
             plan.write.append(output)
             if on_disk is not None:
                 plan.owned[output.path] = on_disk
+        elif on_disk == FOLDER:
+            plan.conflicts.append(Diagnostic(output.path, message=f"a folder is in the way of the page generated "
+                                             f"from {output.source}; remove or rename it"))
         elif output.path in manifest or output.path in pending:
             plan.conflicts.append(
                 Diagnostic(output.path, message=f"this generated page was edited by hand; move the change "
@@ -212,7 +216,7 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
         if link is not None:
             plan.warnings.append(warning(MANIFEST, f"ignored the entry {path!r}: it leads through the link {link}"))
             continue
-        on_disk = _disk_hash(root / path)
+        on_disk = disk_hash(root / path)
         if on_disk is not None and on_disk in (manifest.get(path), pending.get(path)):
             plan.remove.append(path)
             plan.owned[path] = on_disk
@@ -379,7 +383,7 @@ def restore(root: Path, saved: dict[str, bytes | None]) -> None:
         with _writing(path):
             if data is None:
                 (root / path).unlink(missing_ok=True)
-            elif _disk_hash(root / path) != digest(data):
+            elif disk_hash(root / path) != digest(data):
                 atomic_write(root / path, data)
         if data is None:
             _remove_empty_parents(root, (root / path).parent)

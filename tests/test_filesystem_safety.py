@@ -362,3 +362,17 @@ def test_offline_build_stopped_by_sigterm_removes_its_scratch(built):
     assert (status, stderr.splitlines()[-1:]) == (130, ["briefing: interrupted"]), stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in run.iterdir()) == [".gitignore", "lock"]
+
+
+def test_folder_where_a_page_goes_is_a_message(built):
+    """A folder named like a generated page is in the way: a conflict naming it, not an internal error."""
+    page = built / "docs" / "articles" / sorted(p.name for p in (built / "docs" / "articles").glob("*.md") if p.name != "index.md")[0]
+    page.unlink()
+    page.mkdir()
+    before = snapshot(built / "docs")
+    result = briefing(built, "build")
+    assert result.returncode == 1
+    rel = page.relative_to(built).as_posix()
+    assert f"{rel}: error: a folder is in the way of the page generated from seeds/articles/" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(built / "docs") == before
