@@ -38,9 +38,9 @@ class Kept:
     file: Path | None
 
     def read(self) -> bytes:
-        """The content; OSError when it was left on disk and that file has changed since."""
+        """The content; OSError when it was left on disk (write.plan_writes then never asks for it)."""
         if self.file is None:
-            # The plan found the file on disk different after all: it changed during generation.
+            # Only a caller that ignores the plan gets here: nothing was kept to give.
             raise OSError(errno.ESTALE, "it changed while the briefing was generated; build again")
         return self.file.read_bytes()
 

@@ -74,8 +74,7 @@ class Plan:
     # Path -> hash on disk of every file found to be the generator's own (kept, to be
     # rewritten or removed): what a run killed half-way must still recognise.
     owned: dict[str, str] = field(default_factory=dict)
-    # Outputs not written because their folder is reached through a link (seeds/schema/ in a
-    # linked seeds/ folder): left out of the manifest too.
+    # Outputs neither written nor in the manifest: their folder is reached through a link (seeds/schema/).
     skipped: list[str] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -189,9 +188,9 @@ def plan_writes(root: Path, outputs: list[Output]) -> Plan:
         if link is not None:
             _refuse_link(plan, output, link, links)
             continue
-        new_hash = output.hash
-        on_disk = disk_hash(root / output.path)
-        if on_disk == new_hash:
+        # A spool.Kept with no file was found equal to the disk where it was made: not read twice.
+        on_disk = output.hash if getattr(output.text, "file", "") is None else disk_hash(root / output.path)
+        if on_disk == output.hash:
             plan.unchanged.append(output.path)
             plan.owned[output.path] = on_disk
         elif on_disk is None or on_disk in (manifest.get(output.path), pending.get(output.path)):

@@ -124,3 +124,17 @@ def test_generation_leaves_no_spool_behind_on_success_or_refusal(tmp_path):
         pipeline.generate(project)
     assert spool_folders(project) == []
     assert page.read_text(encoding="utf-8").endswith("edited by hand\n")
+
+
+def test_plan_does_not_read_again_a_file_the_spool_found_unchanged(tmp_path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "same.md").write_bytes(b"# Same\n")
+    with spool.spool(tmp_path) as kept:
+        outputs = [pipeline.write.Output("docs/same.md", kept.keep("docs/same.md", "# Same\n"), "seeds/"),
+                   pipeline.write.Output("docs/new.md", kept.keep("docs/new.md", "# New\n"), "seeds/")]
+        read: list[str] = []
+        real = pipeline.write.disk_hash
+        monkeypatch.setattr(pipeline.write, "disk_hash", lambda path: read.append(path.name) or real(path))
+        plan = pipeline.write.plan_writes(tmp_path, outputs)
+    assert plan.unchanged == ["docs/same.md"] and [o.path for o in plan.write] == ["docs/new.md"]
+    assert "same.md" not in read and "new.md" in read
