@@ -149,6 +149,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _forget_interrupt() -> None:
+    """Make CPython forget a KeyboardInterrupt this process has already handled.
+
+    CPython notes a KeyboardInterrupt that leaves any `exec()` of a string (a
+    library making a dataclass or a named tuple, say), even one caught later,
+    and then ends `python -m generator.cli` by SIGINT instead of with the
+    status main() returned.  The next `exec()` of a string clears that note.
+    """
+    exec("None")  # noqa: S102 - a constant string: nothing of the user's is run
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per action."""
     top = argparse.ArgumentParser(prog="briefing", description="Build a briefing website from annotated YAML summaries.")
@@ -191,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
+        _forget_interrupt()
         return 130
     except BrokenPipeError:
         # The reader went away (`briefing build | head -1`): stop quietly, as Unix tools do.

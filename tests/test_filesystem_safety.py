@@ -364,6 +364,27 @@ def test_offline_build_stopped_by_sigterm_removes_its_scratch(built):
     assert sorted(p.name for p in run.iterdir()) == [".gitignore", "lock"]
 
 
+def test_interrupt_caught_inside_a_string_exec_still_exits_130(tmp_path):
+    """`python -m generator.cli` ends with 130 even when the interrupt passed through an exec() of a string.
+
+    CPython remembers such an interrupt and would end the process by SIGINT
+    (status -2) after main() returned 130: the race a SIGTERM during the site
+    build sometimes lost.  The interrupt here is raised inside exec(), as a
+    signal arriving while a library makes a dataclass would be.
+    """
+    (tmp_path / "interrupted_run.py").write_text(
+        "import sys\n"
+        "from generator import cli\n"
+        "def stop(args):\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "cli.cmd_check = stop\n"
+        "sys.exit(cli.main(['check']))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(Path(cli.__file__).parents[1])]))
+    result = subprocess.run([sys.executable, "-m", "interrupted_run"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env)
+    assert (result.returncode, result.stderr.splitlines()) == (130, ["briefing: interrupted"]), result.stderr
+
+
 def test_folder_where_a_page_goes_is_a_message(built):
     """A folder named like a generated page is in the way: a conflict naming it, not an internal error."""
     page = built / "docs" / "articles" / sorted(p.name for p in (built / "docs" / "articles").glob("*.md") if p.name != "index.md")[0]
