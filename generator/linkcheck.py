@@ -253,8 +253,8 @@ class SiteChecker:
         names = sorted((f for f in wanted if f.endswith(".html")), key=lambda f: f.split("/"))
         # Parsing is most of the work, and pages are independent: share it among the forked workers.
         self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
-        for name in names:
-            found = self.problems(name, self.page(name))
+        # So is checking each page's links, once every page is parsed (the workers fork with them).
+        for name, found in zip(names, parallel.run_all(lambda name: self.problems(name, self.page(name)), names)):
             if found:  # say where: read the page again with a parser that counts lines
                 located = self.problems(name, locate_page(self.site / name))
                 seen = {message for _, _, message in located}
