@@ -252,7 +252,9 @@ def edit_to_preview(project: Path) -> float:
             article.write_text(text[:old.start(2)] + new_headline + text[old.end(2):], encoding="utf-8")
             _wait("the edited page", lambda: new_headline in _page(url))
             seconds = time.perf_counter() - saved
-            _wait("the rebuild to end", lambda: "site rebuilt" in _read(log).split("serving http", 1)[1])
+            # Then the data files, generated and built after the pages were shown (the log gives their times).
+            _wait("the data files", lambda: re.search(r"data files generated:.*\n.*(site rebuilt|no page changed)",
+                                                      _read(log).split("serving http", 1)[1]) is not None)
             print("\n".join("  serve: " + line for line in _read(log).split("serving http", 1)[1].splitlines()[1:]))
         finally:
             server.send_signal(signal.SIGTERM)

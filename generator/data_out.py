@@ -30,6 +30,11 @@ DATA_PAGE = "data.md"
 DATA_TEMPLATE = "data.md.j2"
 
 
+def owns(path: str) -> bool:
+    """True for a generated file (path relative to the project) that this module makes, pages excepted."""
+    return path.startswith("docs/data/") or path in ("docs/feed.xml", f"docs/{DATA_PAGE}")
+
+
 # A part of the data files: (files by path under docs/, facts the Data page states).
 Part = tuple[dict[str, Any], dict[str, Any]]
 # What a part does with each file it makes: spool.Spool.keep (path relative to the project, content).

@@ -38,6 +38,10 @@ class Report:
     warnings: list[Diagnostic] = field(default_factory=list)  # printed, but the build goes on
     # What the write replaced (write.snapshot): undo() puts it back if the site build fails.
     replaced: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    # The digest of the inputs it read (cache.inputs_digest), and whether the data files are
+    # still to be made (generate(part="pages")): generate(part="data", since=inputs) makes them.
+    inputs: str | None = None
+    data_pending: bool = False
 
     def summary(self) -> str:
         return (
@@ -45,6 +49,10 @@ class Report:
             f"{len(self.written)} files written, {self.unchanged} unchanged, "
             f"{len(self.removed)} removed in {self.seconds:.2f} s"
         )
+
+
+# What generate() makes: everything; everything but the data files; only the data files.
+PARTS = ("all", "pages", "data")
 
 
 @dataclass
@@ -72,27 +80,47 @@ def load_briefing(project: Project, memory: Memory | None = None) -> model.Brief
     return briefing
 
 
-def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None) -> list[write.Output]:
+def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None,
+            part: str = "all") -> list[write.Output]:
     """Every generated file: pages, the abbreviation feed, the JSON Schemas and the data files.
 
     With `keep`, the pages and the data files go to that spool as each is
     made (in the worker that made it), and their outputs carry spool.Kept.
+    `part` (one of PARTS): everything, everything but the data files, or
+    only the data files (data_out.owns).
     """
     keeper = keep.keep if keep is not None else None
-    pages = render.page_jobs(briefing, project.templates)
-    data = data_out.jobs(briefing, keeper)
+    pages = render.page_jobs(briefing, project.templates) if part != "data" else []
+    data = data_out.jobs(briefing, keeper) if part != "pages" else []
     # One pool for the data files and the pages: the data files' few long jobs go first and
     # the pages even out the cores' shares (alone, each left a core idle for a while).
     done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job, keeper) for job in pages)])
     sources = _page_sources(briefing)
     # The pages as bytes (half the memory of str), or as spool.Kept.
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, done[len(data):])]
-    result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
-    for kind in schema.SEED_SHAPES:
-        text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
-        result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
-    result += data_out.assemble(done[: len(data)], project.templates)  # docs/data/, docs/feed.xml, docs/data.md
+    if part != "data":
+        result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
+        for kind in schema.SEED_SHAPES:
+            text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
+            result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
+    if data:
+        result += data_out.assemble(done[: len(data)], project.templates)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)
+
+
+def _held(project: Project, made: list[write.Output], part: str) -> list[write.Output]:
+    """The generator's files the other part makes, as the manifest records them: left as they are.
+
+    They count as outputs found unchanged on disk (spool.Kept with no
+    file), so the write plan neither removes nor reads them, and the
+    manifest keeps them.  A stale file of this part is not held: removed.
+    """
+    if part == "all":
+        return []
+    paths = {output.path for output in made}
+    return [write.Output(path, spool.Kept(recorded, None), "seeds/")
+            for path, recorded in write.read_manifest(project.root).items()
+            if path not in paths and data_out.owns(path) == (part == "pages")]
 
 
 def _run(job: Callable[[], Any]) -> Any:
@@ -120,24 +148,40 @@ def template_error(exc: jinja2.TemplateError, folder: str = "templates") -> Diag
     return Diagnostic(folder, message=message)
 
 
-def generate(project: Project, memory: Memory | None = None) -> Report:
-    """Check the seeds and write the generated files; raise on any error (`memory`: see load_briefing)."""
+def generate(project: Project, memory: Memory | None = None, part: str = "all", since: str | None = None) -> Report:
+    """Check the seeds and write the generated files; raise on any error (`memory`: see load_briefing).
+
+    `briefing serve` makes the pages first and shows them, then the data
+    files, which take as long as all the pages at scale: `part="pages"`
+    writes everything but the data files (Report.data_pending says they
+    are still to come), and `part="data"` only those.  The inputs are
+    recorded as done (the no-op check below) after a whole generation, or
+    after the data part when they are still the inputs the pages part read
+    (`since`: its Report.inputs).  The pages part makes everything when no
+    data files were made before.
+    """
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     started = time.perf_counter()
     inputs = cache.inputs_digest(project)
-    counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
-    if counts is not None:  # same inputs, same files on disk: a full run would write nothing
-        return Report(**counts, seconds=time.perf_counter() - started)
+    if part != "data":
+        counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
+        if counts is not None:  # same inputs, same files on disk: a full run would write nothing
+            return Report(**counts, seconds=time.perf_counter() - started, inputs=inputs)
+    if part == "pages" and f"docs/{data_out.DATA_PAGE}" not in write.read_manifest(project.root):
+        part = "all"  # no data files made yet (the nav names the Data page): nothing to show meanwhile
     with _collector_paused():
         briefing = load_briefing(project, memory)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     with spool.spool(project.root) as kept:  # the files wait there, not in memory, until written
         try:
-            files = outputs(project, briefing, kept)
+            files = outputs(project, briefing, kept, part)
         except jinja2.TemplateError as exc:
             raise BuildError([template_error(exc)]) from None
         finally:
             gc.unfreeze()
+        files += _held(project, files, part)
         plan = write.plan_writes(project.root, files)
         if plan.conflicts:
             raise BuildError(plan.conflicts, plan.warnings)
@@ -147,11 +191,13 @@ def generate(project: Project, memory: Memory | None = None) -> Report:
         articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
         written=[o.path for o in plan.write], unchanged=len(plan.unchanged),
         removed=plan.remove, seconds=time.perf_counter() - started, warnings=plan.warnings, replaced=replaced,
+        inputs=inputs, data_pending=part == "pages",
     )
-    unchanged = len(plan.write) + len(plan.unchanged)
-    cache.remember(project, inputs, project.root / write.MANIFEST, {
-        "articles": report.articles, "actors": report.actors, "terms": report.terms, "unchanged": unchanged,
-    })
+    if part == "all" or (part == "data" and since is not None and since == inputs):
+        unchanged = len(plan.write) + len(plan.unchanged)
+        cache.remember(project, inputs, project.root / write.MANIFEST, {
+            "articles": report.articles, "actors": report.actors, "terms": report.terms, "unchanged": unchanged,
+        })
     return report
 
 

@@ -7,7 +7,11 @@ serving, the file watching and the browser reloads.  Two things differ from
 - Each rebuild runs the generator, then MkDocs (strict, into a temporary
   folder swapped in whole, as `briefing build` does, or only the changed
   pages, generator/partial.py), both in a process of its own where they use
-  every core (generator/warm.py).  When the seeds have
+  every core (generator/warm.py).  The pages come first and are shown; the
+  data files (docs/data/, the feed, the Data page), which cost as much as
+  every page together at scale, are generated and built after them
+  (pipeline.generate's `part`), without reloading the browsers again.
+  When the seeds have
   errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
   and the served site stay as they were, and the next save that fixes the
   file rebuilds as usual: no restart.
@@ -28,6 +32,7 @@ serving, the file watching and the browser reloads.  Two things differ from
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -36,7 +41,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import watchdog.events
 from mkdocs.livereload import LiveReloadServer
@@ -103,9 +108,12 @@ class PreviewServer(LiveReloadServer):
             print(error.diagnostic, file=sys.stderr, flush=True)
 
     def _rebuild(self) -> None:
+        # The pages first, shown as soon as they are built; then the data files, which take as
+        # long as every page at scale and which no page's text depends on (pipeline.generate).
         started = time.perf_counter()
+        report = None
         try:
-            report = self._generate()
+            report = self._generate("pages")
         except BuildError as error:
             print_refusal(error, sys.stderr)
             if self.built:
@@ -116,19 +124,70 @@ class PreviewServer(LiveReloadServer):
             for warning in report.warnings:
                 print(warning, file=sys.stderr, flush=True)
             say(f"generated: {report.summary()}")
+        self._build_site(started)
+        if report is not None and report.data_pending:  # even after a failed build: they may mend it
+            self._show_the_site()
+            self._make_data_files(report.inputs)
+
+    def _show_the_site(self) -> None:
+        """Serve the site as built so far and reload the browsers, as MkDocs' build loop does after a build.
+
+        MkDocs holds every request while a rebuild runs (until its "visible
+        epoch" reaches the one it builds); without this the pages would wait
+        for the data files.  Meanwhile only docs/ changes, not the served site.
+        """
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+
+    def _make_data_files(self, since: str | None) -> None:
+        """Generate the data files (docs/data/, the feed, the Data page) and bring the site up to them."""
+        started = time.perf_counter()
+        try:
+            report = self._generate("data", since)
+        except BuildError as error:
+            print_refusal(error, sys.stderr)
+            say("the data files could not be made: the site keeps the last ones")
+            return
+        for warning in report.warnings:
+            print(warning, file=sys.stderr, flush=True)
+        say(f"data files generated: {report.summary()}")
+        with self._requests_held():
+            self._build_site(started)
+
+    @contextlib.contextmanager
+    def _requests_held(self) -> Iterator[None]:
+        """Requests wait while the served site changes, with no new version for browsers to reload to.
+
+        The page an editor looks at was shown by the pages' build; reloading
+        it again for the data files would also empty a search being typed.
+        """
+        with self._epoch_cond:
+            shown = self._visible_epoch
+            self._wanted_epoch = shown + 1  # any other value: MkDocs then holds every request
+        try:
+            yield
+        finally:
+            with self._epoch_cond:
+                self._wanted_epoch = shown
+                self._epoch_cond.notify_all()
+
+    def _build_site(self, started: float) -> bool:
+        """Bring the served site up to docs/: in part when that is enough; False if the build failed."""
         # Read before building, so a change made during the build differs from it and rebuilds.
         state = partial.read_state(self.project, self.built_from)
         if self._built_in_part(state):
-            return
+            return True
         try:
             self.generator.build_site(self.site_dir, {"site_url": self.url})
         except BuildError as error:
             print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")
-            return
+            return False
         self.built, self.built_from = True, state
         self.settings = partial.settings(self.project)
         say(f"site rebuilt in {time.perf_counter() - started:.2f} s")
+        return True
 
     def _built_in_part(self, state: partial.DocsState | None) -> bool:
         """Nothing to build, or only the changed pages built (True); or a full build is needed (False).
@@ -159,12 +218,13 @@ class PreviewServer(LiveReloadServer):
             f"in {time.perf_counter() - started:.2f} s")
         return True
 
-    def _generate(self) -> pipeline.Report:
+    def _generate(self, part: str, since: str | None = None) -> pipeline.Report:
         with self._events_lock:
             self._generating = True
         try:
-            report = self.generator.generate()
-            self.removed = set(report.removed)
+            report = self.generator.generate(part, since)
+            # Both parts' removals: events for the pages part's may arrive during the data part.
+            self.removed = set(report.removed) | (self.removed if part == "data" else set())
             return report
         finally:
             with self._events_lock:

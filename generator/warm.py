@@ -60,9 +60,9 @@ class Generator:
             self.process.start()
             theirs.close()
 
-    def generate(self) -> pipeline.Report:
+    def generate(self, part: str = "all", since: str | None = None) -> pipeline.Report:
         """What pipeline.generate returns (or raises), from the forked process if it runs."""
-        return self._ask(("generate",))
+        return self._ask(("generate", part, since))
 
     def build_site(self, site_dir: Path, overrides: dict) -> None:
         """site.build_site into `site_dir` (raises BuildError as it does), in the forked process if it runs."""
@@ -106,7 +106,8 @@ def _run(request: tuple, project: Project, memory: pipeline.Memory) -> Any:
     """Do what `request` asks, in this process."""
     name, *args = request
     if name == "generate":
-        return pipeline.generate(project, memory)
+        part, since = args
+        return pipeline.generate(project, memory, part, since)
     if name == "build":
         site_dir, overrides = args
         return site.build_site(project, site_dir=site_dir, overrides=overrides)
@@ -121,6 +122,9 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
     servers_end.close()
     # Ctrl+C reaches the whole process group; the server stops this process itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # So may SIGTERM (`timeout`, `kill -- -GROUP`): end quietly, not with the server's handler's
+    # KeyboardInterrupt and its traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     memory = pipeline.Memory()
     while True:
         try:

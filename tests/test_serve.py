@@ -13,6 +13,7 @@ import json
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -127,30 +128,62 @@ def test_edit_reaches_the_served_page(served):
     wait_for("the headline back", shows(served, ARTICLE_PAGE, "Let’s Just Be Friends"))
 
 
-def test_one_rebuild_per_edit(served):
-    """An edit and its revert build the site twice: the generator's own writes into docs/
-    trigger nothing, and a save seen as several file events builds once."""
-    def counts() -> tuple[int, int, int]:
-        log = served.stdout()
-        return log.count("generated:"), log.count("site rebuilt"), log.count("no page changed")
+def quiet(server: Server) -> None:
+    """Wait until the server has finished what earlier edits started (their data files follow the pages)."""
+    def still() -> bool:
+        log = server.stdout()
+        time.sleep(1.0)
+        last = log.rstrip("\n").rsplit("\n", 1)[-1]
+        return server.stdout() == log and ("site rebuilt" in last or "no page changed" in last or "serving" in last)
+    wait_for("the server to settle", still)
 
+
+def test_one_rebuild_per_edit(served):
+    """An edit and its revert rebuild twice, each in two steps (the pages, then the data files,
+    both in the site): the generator's own writes into docs/ trigger nothing, and a save seen
+    as several file events rebuilds once."""
+    def counts() -> tuple[int, int, int, int]:
+        log = served.stdout()
+        return (log.count("] generated:"), log.count("] data files generated:"), log.count("site rebuilt"),
+                log.count("no page changed"))
+
+    quiet(served)
     before = counts()
     with served.edited(ARTICLE, "author: Tom Balmforth", "author: T. Balmforth"):
         wait_for("the new byline", shows(served, ARTICLE_PAGE, "T. Balmforth"))
     wait_for("the byline back", lambda: "T. Balmforth" not in served.page(ARTICLE_PAGE)[1])
+    wait_for("the data files of the revert", lambda: counts()[1] - before[1] == 2)
     time.sleep(2.0)  # room for a spurious rebuild to start and show
-    generated, rebuilt, skipped = (now - then for now, then in zip(counts(), before))
-    assert rebuilt == 2
-    assert generated == rebuilt + skipped  # each generation ends in a build or a reasoned skip
+    pages, data, rebuilt, skipped = (now - then for now, then in zip(counts(), before))
+    assert (pages, data) == (2, 2)
+    # The byline is on the article's page and in the data files; the revert may be saved before the
+    # edit's data files are made (they then find nothing to change), so only the pages are sure to build.
+    assert rebuilt >= 2
+    assert pages + data == rebuilt + skipped  # each generation ends in a build or a reasoned skip
+
+
+def test_the_data_files_follow_the_pages_into_the_served_site(served):
+    """The pages are shown first; the data files (here the JSON export) follow, from the same edit."""
+    assert "Let’s Just Be Friends" in served.page("data/briefing.json")[1]
+    with served.edited(ARTICLE, "headline: Let’s Just Be Friends", "headline: Let’s Be Friends"):
+        wait_for("the new headline in the data", shows(served, "data/briefing.json", "Let’s Be Friends"))
+        assert "Let’s Be Friends" in served.page(ARTICLE_PAGE)[1]
+    wait_for("the headline back in the data", shows(served, "data/briefing.json", "Let’s Just Be Friends"))
+    log = served.stdout().splitlines()
+    pages = max(i for i, line in enumerate(log) if "] generated:" in line)
+    data = max(i for i, line in enumerate(log) if "] data files generated:" in line)
+    assert pages < data and "site rebuilt" in log[pages + 1] and "site rebuilt" in log[data + 1]
 
 
 def test_a_save_that_changes_no_page_skips_the_site_build(served):
     """A YAML comment changes no page: the generator runs, MkDocs does not."""
+    quiet(served)
     log = served.stdout()
     rebuilt, skipped = log.count("site rebuilt"), log.count("no page changed")
+    # Each save skips twice: after the pages, and after the data files.
     with served.edited(ARTICLE, "author: Tom Balmforth", "author: Tom Balmforth  # as in the byline"):
-        wait_for("the skipped build", lambda: served.stdout().count("no page changed") > skipped)
-    wait_for("the revert, skipped too", lambda: served.stdout().count("no page changed") > skipped + 1)
+        wait_for("the skipped build", lambda: served.stdout().count("no page changed") > skipped + 1)
+    wait_for("the revert, skipped too", lambda: served.stdout().count("no page changed") > skipped + 3)
     log = served.stdout()
     assert log.count("site rebuilt") == rebuilt
     lines = log.splitlines()
@@ -302,6 +335,24 @@ def test_editors_guide_is_in_the_site_nav(served, browser):
         close(page)
 
 
+def test_sigterm_to_the_whole_process_group_stops_quietly(tmp_path):
+    """`timeout` and `kill -- -GROUP` signal the worker process too: no traceback from it."""
+    project = make_project(tmp_path / "mini", FIXTURES / "mini" / "seeds")
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
+    try:
+        wait_for("the first page", lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200 or process.poll() is not None)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert out.endswith("stopping\n")
+
+
 # --------------------------------------------------------------------------- plain `mkdocs serve`
 
 
@@ -336,6 +387,34 @@ def test_plain_mkdocs_serve_regenerates_and_survives_bad_seeds(tmp_path):
 def preview(mini: pipeline.Project) -> serve.PreviewServer:
     pipeline.generate(mini)
     return serve.PreviewServer(mini, "127.0.0.1", free_port(), mini.root / "site")
+
+
+def test_the_pages_are_served_while_the_data_files_are_made(preview, mini, monkeypatch):
+    """MkDocs holds requests while a rebuild runs: the pages are let out before the data files start."""
+    preview._rebuild()  # the first build
+    served_then, real = [], preview._generate
+
+    def generate(part, since=None):
+        if part == "data":
+            served_then.append(preview._visible_epoch == preview._wanted_epoch)
+        return real(part, since)
+
+    held_then, build = [], preview._build_site
+
+    def build_site(started):
+        held_then.append(preview._visible_epoch != preview._wanted_epoch)
+        return build(started)
+
+    monkeypatch.setattr(preview, "_generate", generate)
+    monkeypatch.setattr(preview, "_build_site", build_site)
+    seed = mini.seeds / "articles" / "petrov-interview.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("He backs eradication.", "He backs it."), encoding="utf-8")
+    preview._wanted_epoch += 1  # what MkDocs' build loop does before each rebuild: requests now wait
+    preview._rebuild()
+    assert served_then == [True]
+    assert held_then == [True, True]  # requests wait while the served site changes, both times
+    # The data files' update is no new version for the browsers to reload to (it would empty a search).
+    assert preview._wanted_epoch == preview._visible_epoch
 
 
 def modified(path: Path) -> watchdog.events.FileModifiedEvent:
@@ -378,7 +457,7 @@ def test_watcher_holds_events_while_the_generator_writes(preview, mini, monkeypa
     monkeypatch.setattr(pipeline, "generate", generate_with_an_event)
     seed = mini.seeds / "articles" / "petrov-interview.yaml"
     seed.write_text(seed.read_text(encoding="utf-8").replace("He backs eradication.", "He backs it."), encoding="utf-8")
-    preview._generate()
+    preview._generate("pages")
     assert seen == [False] and preview._want_rebuild is False
 
 
