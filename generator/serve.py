@@ -172,22 +172,21 @@ class PreviewServer(LiveReloadServer):
                 self._wanted_epoch = shown
                 self._epoch_cond.notify_all()
 
-    def _build_site(self, started: float) -> bool:
-        """Bring the served site up to docs/: in part when that is enough; False if the build failed."""
+    def _build_site(self, started: float) -> None:
+        """Bring the served site up to docs/: in part when that is enough (a failed build says so)."""
         # Read before building, so a change made during the build differs from it and rebuilds.
         state = partial.read_state(self.project, self.built_from)
         if self._built_in_part(state):
-            return True
+            return
         try:
             self.generator.build_site(self.site_dir, {"site_url": self.url})
         except BuildError as error:
             print_refusal(error, sys.stderr)
             say("the site build failed: still serving the last good site")
-            return False
+            return
         self.built, self.built_from = True, state
         self.settings = partial.settings(self.project)
         say(f"site rebuilt in {time.perf_counter() - started:.2f} s")
-        return True
 
     def _built_in_part(self, state: partial.DocsState | None) -> bool:
         """Nothing to build, or only the changed pages built (True); or a full build is needed (False).
@@ -214,7 +213,8 @@ class PreviewServer(LiveReloadServer):
             say("the partial build failed: building the whole site")
             return False
         self.built_from = state
-        say(f"site rebuilt in part ({len(change.changed)} files changed, {len(checked)} pages link-checked) "
+        say(f"site rebuilt in part ({_count(len(change.changed), 'file')} changed, "
+            f"{_count(len(checked), 'page')} link-checked) "
             f"in {time.perf_counter() - started:.2f} s")
         return True
 
@@ -281,6 +281,11 @@ class PreviewServer(LiveReloadServer):
             except OSError:
                 return False
         return name in self.removed and not path.exists()
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 page', '2 pages'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def say(message: str) -> None:
