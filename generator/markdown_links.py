@@ -5,8 +5,8 @@ briefing.  Stock Python-Markdown finds each `[text](url "title")` with two
 loops over its characters in Python (`getText` for the brackets, `getLink`
 for the parentheses, which tracks nested brackets and quotes), and it
 reads every link's text twice: the `reference` pattern, tried first, reads
-it before finding that no `[id]` follows.  Together that was a sixth of the
-site build.
+it before finding that no `[id]` follows.  Reading them in one step makes
+Python-Markdown about a tenth faster on a generated page.
 
 The generator writes links of one plain form: a text without brackets, an
 address without spaces, brackets, quotes, `<` or backslashes, and at most a
