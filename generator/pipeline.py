@@ -103,23 +103,21 @@ def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None
         for kind in schema.SEED_SHAPES:
             text = json.dumps(seedschema.json_schema(kind), indent=2, sort_keys=True) + "\n"
             result.append(write.Output(f"seeds/schema/{kind}.json", text, "generator/schema.py"))
-    if data:
+    if part != "pages":
         result += data_out.assemble(done[: len(data)], project.templates)  # docs/data/, docs/feed.xml, docs/data.md
     return sorted(result, key=lambda o: o.path)
 
 
-def _held(project: Project, made: list[write.Output], part: str) -> list[write.Output]:
-    """The generator's files the other part makes, as the manifest records them: left as they are.
+def _held(manifest: dict[str, str], made: list[write.Output], part: str) -> list[write.Output]:
+    """The generator's files the other part makes, as `manifest` records them: left as they are.
 
     They count as outputs found unchanged on disk (spool.Kept with no
     file), so the write plan neither removes nor reads them, and the
     manifest keeps them.  A stale file of this part is not held: removed.
     """
-    if part == "all":
-        return []
     paths = {output.path for output in made}
     return [write.Output(path, spool.Kept(recorded, None), "seeds/")
-            for path, recorded in write.read_manifest(project.root).items()
+            for path, recorded in manifest.items()
             if path not in paths and data_out.owns(path) == (part == "pages")]
 
 
@@ -168,7 +166,9 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
         counts = cache.counts_if_current(project, inputs, project.root / write.MANIFEST, write.disk_hash)
         if counts is not None:  # same inputs, same files on disk: a full run would write nothing
             return Report(**counts, seconds=time.perf_counter() - started, inputs=inputs)
-    if part == "pages" and f"docs/{data_out.DATA_PAGE}" not in write.read_manifest(project.root):
+    # Read once here for both parts' needs (the build lock keeps it as it is until the write).
+    manifest = write.read_manifest(project.root) if part != "all" else {}
+    if part == "pages" and f"docs/{data_out.DATA_PAGE}" not in manifest:
         part = "all"  # no data files made yet (the nav names the Data page): nothing to show meanwhile
     with _collector_paused():
         briefing = load_briefing(project, memory)
@@ -181,7 +181,8 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
             raise BuildError([template_error(exc)]) from None
         finally:
             gc.unfreeze()
-        files += _held(project, files, part)
+        if part != "all":
+            files += _held(manifest, files, part)
         plan = write.plan_writes(project.root, files)
         if plan.conflicts:
             raise BuildError(plan.conflicts, plan.warnings)
