@@ -7,8 +7,7 @@ still have the digest the manifest records) is rendered ahead of MkDocs:
 
 - by MkDocs' own `Page.render`, with this build's configuration and file
   list, so the HTML, the table of contents, the title and the anchors are
-  the ones MkDocs itself would make (no second implementation to keep in
-  step with Python-Markdown, its extensions or our templates);
+  the ones MkDocs itself would make (generator/piecewise.py);
 - in forked workers on every core (generator/parallel.py), before MkDocs
   renders pages one after the other;
 - with the page's search entries (generator/searchindex.py), made there
@@ -16,7 +15,11 @@ still have the digest the manifest records) is rendered ahead of MkDocs:
 - kept by content in `.briefing-cache/html/`: the key covers the page's
   Markdown and address, the Markdown configuration, the versions, the
   glossary feed and the site's file list, so a rebuild renders only pages
-  whose Markdown changed.
+  whose Markdown changed;
+- and a large page in pieces (generator/chunking.py), each kept by its own
+  key, so a page that changed converts only the pieces that changed: an
+  edit changes a few rows of a stance page of 800 KB.  The last build's
+  key of each page is kept in `.briefing-cache/html-last/`, to find them.
 
 Then MkDocs' own render of such a page is given no Markdown (plugin hook
 `on_page_markdown`), and `on_page_content` puts the finished body back with
@@ -29,57 +32,19 @@ ahead of time are held back, and the page is rendered again by MkDocs.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import logging
 from pathlib import Path
 
 from . import parallel, searchindex
 from .htmlcache import DigestCache
+from .piecewise import PageRenderer, body
 from .write import MANIFEST, digest
 
 # A page costs Python-Markdown 10 to 500 ms, a fork a few: the few pages an edit changes are shared too.
 FORK_FROM = 16
-# Loggers whose records during a render make a page take MkDocs' route (strict counts them there).
-_WATCHED_LOGGERS = ("mkdocs", "mkdocs.structure.pages", "mkdocs.structure.files", "MARKDOWN")
-
-
-class _Held(logging.Filter):
-    """Holds back every record of a render done ahead of time, and remembers there was one."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.INFO:
-            return True  # `mkdocs build -v` chatter: no reason to take the ordinary route
-        self.seen = True
-        return False
-
-
-@contextlib.contextmanager
-def _held_logs():
-    held = _Held()
-    loggers = [logging.getLogger(name) for name in _WATCHED_LOGGERS]
-    for logger in loggers:
-        logger.addFilter(held)
-    try:
-        yield held
-    finally:
-        for logger in loggers:
-            logger.removeFilter(held)
-
-
-def _toc_tokens(toc) -> list[dict]:
-    """A table of contents as the tokens mkdocs.structure.toc.get_toc reads."""
-    return [{"level": item.level, "id": item.id, "name": item.title, "children": _toc_tokens(item.children)}
-            for item in toc]
-
-
 def untouched_pages(root: Path, docs_dir: Path) -> dict[str, bytes]:
     """Source path (relative to docs/) -> bytes of every page the generator wrote and nobody changed since."""
     try:
@@ -102,7 +67,7 @@ def untouched_pages(root: Path, docs_dir: Path) -> dict[str, bytes]:
 
 def _code_digest(config) -> str:
     """A digest of our own code that shapes a body: this module and our Markdown extensions (mkdocs.yml)."""
-    names = {"generator.fastroute", "generator.searchindex"}
+    names = {"generator.fastroute", "generator.piecewise", "generator.chunking", "generator.searchindex"}
     names |= {name for name in config.markdown_extensions if isinstance(name, str) and name.startswith("generator.")}
     found = hashlib.sha256()
     for name in sorted(names):
@@ -139,6 +104,11 @@ class FastRoute:
     Made in on_files: it finds the untouched pages and renders, on every
     core, those the cache lacks.  A body is read from the cache only when
     MkDocs gets to its page, so a dirty build (a few pages) reads a few.
+
+    A page is rendered in pieces (generator/chunking.py), each kept in the
+    page's cache entry by its own key.  A page that changed is rendered
+    again from the pieces of its last entry (the cache's index names it):
+    only the pieces whose Markdown changed are converted.
     """
 
     def __init__(self, config, files, finish=None, search_cache: DigestCache | None = None):
@@ -147,24 +117,28 @@ class FastRoute:
         finished HTML, and kept where Material's index (searchindex.CachedSearchIndex) looks."""
         from mkdocs.utils import meta
 
-        self.config = config
         self.files = files
         self.finish = finish
         self.search_cache = search_cache
         root = Path(config.config_file_path).resolve().parent
         self.cache = DigestCache(root, "html")
-        self.salt = render_salt(config, files, root)
+        self.renderer = PageRenderer(config, files, render_salt(config, files, root))
         self.keys: dict[str, str] = {}  # source path -> key of its body
         self.made: dict[str, dict] = {}  # bodies rendered by this build
+        # Source path -> key of its body in the last build with these settings and pages.
+        self.last_keys = DigestCache(root, "html-last")
+        last_key = self.renderer.key("", "", None, "last build's keys")
+        last = self.last_keys.get(last_key)
+        last = last if isinstance(last, dict) else {}
         missing = []
         for src_uri, data in untouched_pages(root, Path(config.docs_dir).resolve()).items():
             if files.get_file_from_path(src_uri) is None:
                 continue
             markdown, page_meta = meta.get_data(data.decode("utf-8-sig", errors="strict"))
-            self.keys[src_uri] = key = self.key(src_uri, markdown)
+            self.keys[src_uri] = key = self.renderer.key(src_uri, markdown, page_meta)
             if not self.cache.has(key):
-                missing.append((src_uri, markdown, page_meta))
-        for (src_uri, _markdown, _meta), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
+                missing.append((src_uri, markdown, page_meta, last.get(src_uri)))
+        for (src_uri, *_item), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
             if made is not None:
                 entries = made.pop("search", None)
                 if entries is not None and self.search_cache is not None:
@@ -172,45 +146,35 @@ class FastRoute:
                 self.cache.put(self.keys[src_uri], made)
                 self.made[src_uri] = made
         self.rendered = len(missing)
-
-    def key(self, src_uri: str, markdown: str) -> str:
-        """The cache key of the body of `markdown` at `src_uri`, in this build."""
-        return hashlib.sha256(f"{self.salt}\0{src_uri}\0{markdown}".encode("utf-8")).hexdigest()
+        if self.keys != last:
+            self.last_keys.put(last_key, self.keys)
+        else:
+            self.last_keys.has(last_key)  # used: prune keeps it
 
     def _render(self, item: tuple) -> dict | None:
-        """MkDocs' own render of one page, as plain data; None when it logged anything."""
-        from mkdocs.structure.pages import Page
+        """A missing page's cache entry, from its last one's pieces, with its search entries;
+        None when a conversion logged anything (MkDocs then renders the page itself)."""
+        src_uri, markdown, page_meta, last_key = item
+        made = self.renderer.entry(src_uri, markdown, page_meta, self.cache.peek(last_key) if last_key else None)
+        if made is not None and self.finish is not None and self.search_cache is not None:
+            # The entries Material's index will want for this page, if its HTML ends the same there.
+            page = self.renderer.page(src_uri, made, page_meta, self.finish)
+            made["search"] = [searchindex.entries_key(page), searchindex.page_entries(page)]
+        return made
 
-        src_uri, markdown, page_meta = item
-        file = self.files.get_file_from_path(src_uri)
-        owner = file.page
-        try:
-            page = Page(None, file, self.config)
-            page.markdown, page.meta = markdown, page_meta
-            with _held_logs() as held:
-                page.render(self.config, self.files)
-            if held.seen:
-                return None
-            made = {
-                "content": page.content, "toc": _toc_tokens(page.toc), "title": page.title,
-                "anchors": sorted(page.present_anchor_ids or ()),
-                "links_to_anchors": {target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
-            }
-            if self.finish is not None and self.search_cache is not None:
-                # The entries Material's index will want for this page, if its HTML ends the same there.
-                page.content = self.finish(page.content, page)
-                made["search"] = [searchindex.entries_key(page), searchindex.page_entries(page)]
-            return made
-        finally:
-            file.page = owner  # MkDocs makes its own Page objects after this
+    def prune(self) -> None:
+        """After a build of every page: keep only the entries it used."""
+        self.cache.prune()
+        self.last_keys.prune()
 
     def take(self, page, markdown: str) -> dict | None:
         """The finished body for `page` when MkDocs is about to render exactly the Markdown it was made from."""
         src_uri = page.file.src_uri
         key = self.keys.get(src_uri)
-        if key is None or self.key(src_uri, markdown) != key:
+        if key is None or self.renderer.key(src_uri, markdown, page.meta) != key:
             return None  # not an untouched page, or another plugin changed its Markdown
-        return self.made.get(src_uri) or self.cache.get(key)
+        found = self.made.get(src_uri) or self.cache.get(key)
+        return found if isinstance(found, dict) and "pieces" in found else None
 
     def put_back(self, page, found: dict) -> str:
         """Give `page` the table of contents, title and anchors of its finished body; returns the body."""
@@ -226,4 +190,6 @@ class FastRoute:
             if file is not None:
                 links[file] = anchors
         page.links_to_anchors = links
-        return found["content"]
+        return body(found)
+
+

@@ -48,6 +48,10 @@ class DigestCache:
     def get(self, key: str):
         """The value kept under `key`, or None."""
         self.used.add(key)
+        return self.peek(key)
+
+    def peek(self, key: str):
+        """The value kept under `key`, or None, without using it: prune() removes it unless used."""
         try:
             sealed = json.loads(self._path(key).read_bytes())
             seal = self._seal()

@@ -27,6 +27,7 @@ still work and win over the file's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -96,21 +97,51 @@ class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
         self.RE = _pattern(tuple(sorted(self.abbrs)))
         self.iter_element(root)
         if self.first_per_section:
-            first_use_per_section(root)
+            carried = _carried[-1] if _carried else None
+            seen = first_use_per_section(root, carried.seen if carried else set())
+            if carried is not None:
+                carried.seen = seen
+
+
+class CarriedSection:
+    """The terms a section met before a piece of its page (`seen`); after the piece is converted,
+    those it has met by the piece's end."""
+
+    def __init__(self, seen: set[str]):
+        self.seen = set(seen)
+
+
+# The fast route converts a large page in pieces (generator/chunking.py).  A piece must
+# underline only the terms its section has not met before it, so while it is converted
+# the section's terms are carried in and out here.
+_carried: list[CarriedSection] = []
+
+
+@contextlib.contextmanager
+def carried_section(seen: set[str]):
+    """Within this block, a page converted is a piece of a section that met the terms `seen`
+    before it; the CarriedSection yielded holds, after the conversion, the terms met by its end."""
+    carried = CarriedSection(seen)
+    _carried.append(carried)
+    try:
+        yield carried
+    finally:
+        _carried.pop()
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def first_use_per_section(root: etree.Element) -> None:
+def first_use_per_section(root: etree.Element, seen: set[str]) -> set[str]:
     """Keep each abbreviation's first <abbr> in each section (a heading starts one); the others
     become plain text again, as do those in headings.  Those kept are focusable (tabindex 0),
-    so keyboard users reach their definitions too.
+    so keyboard users reach their definitions too.  `seen`: the terms the section met before
+    `root` (an empty set for a whole page); returns those it has met at root's end.
 
     An article page used to underline a term at every one of its uses, 193
     underlines in 2,500 words; once per section explains it where it is met.
     """
-    seen: set[str] = set()
+    seen = set(seen)
     for child in list(root):
         if child.tag in _HEADINGS:
             seen = set()
@@ -129,6 +160,7 @@ def first_use_per_section(root: etree.Element) -> None:
             seen.add(el.text or "")
         if drop:
             _unwrap(child, set(map(id, drop)))
+    return seen
 
 
 def _unwrap(tree: etree.Element, drop: set[int]) -> None:

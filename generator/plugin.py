@@ -137,7 +137,7 @@ class BriefingPlugin(BasePlugin):
         if self._pages > 0:
             return
         if self.fast is not None:
-            self.fast.cache.prune()
+            self.fast.prune()
         if self.search_cache is not None:
             self.search_cache.prune()
 

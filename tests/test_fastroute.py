@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from generator import fastroute, pipeline, searchindex
+from generator import fastroute, piecewise, pipeline, searchindex
 from generator.htmlcache import DigestCache
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -132,7 +132,7 @@ def test_a_render_that_logs_is_held_back_and_noticed():
     level = logging.getLogger("mkdocs").level
     logging.getLogger("mkdocs").setLevel(logging.DEBUG)
     try:
-        with fastroute._held_logs() as held:
+        with piecewise.held_logs() as held:
             pages.debug("chatter")
             assert not held.seen
             pages.warning("Doc file 'x.md' contains a link 'y.md', but the target is not found")
