@@ -32,12 +32,14 @@ of the briefing's own ids, so they are the same on every build.
 from __future__ import annotations
 
 import json
-from followthemoney import model as ftm_model
-from followthemoney.proxy import EntityProxy
+from typing import TYPE_CHECKING
 
 from .dates import PartialDate
 from .markup import plain_mentions
 from .model import Actor, Article, Briefing, Event, Role
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 # The FtM schema of each actor type.
 SCHEMA_OF_TYPE = {
@@ -53,8 +55,19 @@ SCHEMA_OF_TYPE = {
 MAX_NAME = 380  # FtM's name type holds at most 384 characters
 
 
+def load_schema():
+    """FtM's model, imported on first use, not with this module: importing followthemoney
+    reads its schema's YAML (0.8 s), which every `briefing` command would pay, where only the
+    data files need it, and a cold build makes them in a worker of the pool, beside the pages.
+    A long-lived process (briefing serve's worker) calls this once, so that the workers it
+    forks for each edit find it loaded."""
+    from followthemoney import model
+
+    return model
+
+
 def _entity(schema: str, *id_parts: str) -> EntityProxy:
-    proxy = ftm_model.make_entity(schema)
+    proxy = load_schema().make_entity(schema)
     proxy.make_id("briefing", *id_parts)
     return proxy
 

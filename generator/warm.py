@@ -38,7 +38,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import partial, pipeline, site
+from . import ftm, partial, pipeline, site
 from .diagnostics import BuildError
 from .project import Project
 
@@ -132,6 +132,7 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
         except (EOFError, OSError):
             return
         conn.send(_answer_one(request, project, memory))
+        ftm.load_schema()  # once, here: not in the pool workers each edit forks
         if not memory.seeds:  # nothing loaded (docs/ was current): load now, not at the first edit
             warm_up(project, memory)
 
