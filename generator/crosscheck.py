@@ -72,7 +72,7 @@ def check_references(files: list[SeedFile]) -> list[Diagnostic]:
     regs = _registries(files)
     problems = []
     for seed in files:
-        for kind, id_, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.REF):
+        for kind, id_, path in seed.values(schema.Form.REF):
             registry = regs[kind.ref]
             if id_ not in registry.ids:
                 more = _NEW_ISSUE if kind.ref == "issue" else _elsewhere(id_, kind.ref, regs)
@@ -113,7 +113,7 @@ def check_mentions(files: list[SeedFile]) -> list[Diagnostic]:
     regs = _registries(files)
     problems = []
     for seed in files:
-        for _, text, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.PROSE):
+        for _, text, path in seed.values(schema.Form.PROSE):
             for match in _EXPLICIT.finditer(str(text)):
                 id_ = match.group(1)
                 if id_ and id_ not in regs["actor"].ids and id_ not in regs["term"].ids:

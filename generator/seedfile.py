@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .schema import FieldPath, field_path
+from .schema import SEED_SHAPES, FieldPath, Form, Kind, field_path, walk
 from .yamlcompose import read_yaml
 
 
@@ -27,6 +27,20 @@ class SeedFile:
     data: dict[str, Any]
     raw: bytes = b""  # the file's bytes, as parsed
     _marks: tuple[dict, dict] | None = field(default=None, repr=False, compare=False)
+    _values: dict[Form, list] = field(default_factory=dict, repr=False, compare=False)
+
+    def values(self, form: Form) -> list[tuple[Kind, Any, FieldPath]]:
+        """(kind, value, path) of every value of `form` in the data (schema.walk).
+
+        Walked once per file: a warm process (briefing serve) keeps the
+        SeedFiles of the files an edit did not change, and every load checks
+        the references and the prose of all of them (a third of a warm load).
+        The data is never changed after loading, so what was found stays true.
+        """
+        found = self._values.get(form)
+        if found is None:
+            found = self._values[form] = list(walk(SEED_SHAPES[self.kind], self.data, form))
+        return found
 
     @property
     def marks(self) -> dict[FieldPath, tuple[int, int]]:

@@ -139,7 +139,7 @@ def copied_run(prose: str, source: Source) -> str | None:
 
 def prose_fields(seed: SeedFile) -> Iterator[tuple[FieldPath, str]]:
     """(path, text) of every prose field in a seed file, walking the schema."""
-    for _, value, path in schema.walk(schema.SEED_SHAPES[seed.kind], seed.data, schema.Form.PROSE):
+    for _, value, path in seed.values(schema.Form.PROSE):
         yield path, str(value)
 
 

@@ -305,3 +305,21 @@ def test_seed_files_parsed_by_forked_workers_equal_those_parsed_here(seed_projec
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out == {"pool": True, "files": out["files"], "equal": True, "pickled": True} and out["files"] > 100
+
+
+def test_an_edit_walks_only_the_seed_file_it_changed(seed_project, monkeypatch):
+    """The cross-file checks read every file's references and prose; a warm load reads them
+    again only from the file an edit changed (seedfile.SeedFile.values)."""
+    from generator import seedfile
+
+    memory = pipeline.Memory()
+    pipeline.load_briefing(seed_project, memory)
+    walked: list[str] = []
+    real = seedfile.walk
+    monkeypatch.setattr(seedfile, "walk", lambda shape, data, form: walked.append(form.name) or real(shape, data, form))
+    edit(seed_project, *EDITS[1])
+    pipeline.load_briefing(seed_project, memory)
+    assert sorted(walked) == ["PROSE", "REF"]  # the edited article's, once each
+    walked.clear()
+    pipeline.load_briefing(seed_project, pipeline.Memory())
+    assert len(walked) == 2 * len(list(load.seed_paths(seed_project.seeds)))  # a cold load walks every file
