@@ -94,7 +94,10 @@ def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None
     data = data_out.jobs(briefing, keeper) if part != "pages" else []
     # One pool for the data files and the pages: the data files' few long jobs go first and
     # the pages even out the cores' shares (alone, each left a core idle for a while).
-    done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job, keeper) for job in pages)])
+    # The data files alone (briefing serve's second step) are four jobs of a second or more each
+    # at 1,000 articles: worth the fork that the default (hundreds of pages) waits for.
+    done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job, keeper) for job in pages)],
+                            min_jobs=2 if part == "data" else None)
     sources = _page_sources(briefing)
     # The pages as bytes (half the memory of str), or as spool.Kept.
     result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, done[len(data):])]
