@@ -179,3 +179,38 @@ def test_a_problem_only_lexbor_sees_is_reported_without_a_place(tmp_path, monkey
     root = site(tmp_path, {"index.html": '<a href="nowhere/">x</a>'})
     monkeypatch.setattr(linkcheck, "locate_page", lambda path: linkcheck.Page())
     assert [str(d) for d in linkcheck.check_site(root)] == ["site/index.html: error: link 'nowhere/' leads to no file in the site"]
+
+
+def test_a_second_check_reads_again_only_the_link_targets_that_changed(tmp_path, monkeypatch):
+    """briefing serve checks the pages an edit changed; the pages they point into (#anchor) are read
+    once per change of the file, and a target that changed is read again, its new ids checked."""
+    root = site(tmp_path, {f"p{n}/index.html": f'<a href="../t{n % 5}/#top">t</a>' for n in range(20)}
+                | {f"t{n}/index.html": "" for n in range(5)})
+    read: list[str] = []
+    real = linkcheck.parse_page
+    monkeypatch.setattr(linkcheck, "parse_page", lambda path: read.append(path.parent.name) or real(path))
+    monkeypatch.setattr(linkcheck, "_KNOWN_IDS", {})
+    monkeypatch.setenv("BRIEFING_SERIAL", "1")
+    assert linkcheck.check_site(root, pages=["p0/index.html", "p1/index.html"]) == []
+    assert sorted(read) == ["p0", "p1", "t0", "t1"]
+    read.clear()
+    assert linkcheck.check_site(root, pages=["p0/index.html", "p5/index.html", "p1/index.html"]) == []
+    assert sorted(read) == ["p0", "p1", "p5"]  # t0 and t1 were read before and have not changed
+    read.clear()
+    (root / "t1" / "index.html").write_text("<p>no anchor any more</p>")
+    broken = linkcheck.check_site(root, pages=["p1/index.html"])
+    assert read == ["p1", "t1"] and [problem.message for problem in broken] == [
+        "link '../t1/#top': site/t1/index.html has no anchor 'top'"]
+
+
+def test_after_a_whole_check_a_partial_one_reads_only_its_own_pages(tmp_path, monkeypatch):
+    root = site(tmp_path, {f"p{n}/index.html": f'<a href="../p{n + 1}/#top">next</a>' for n in range(10)}
+                | {"p10/index.html": ""})
+    monkeypatch.setattr(linkcheck, "_KNOWN_IDS", {})
+    monkeypatch.setenv("BRIEFING_SERIAL", "1")
+    assert linkcheck.check_site(root) == []
+    read: list[str] = []
+    real = linkcheck.parse_page
+    monkeypatch.setattr(linkcheck, "parse_page", lambda path: read.append(path.parent.name) or real(path))
+    assert linkcheck.check_site(root, pages=["p3/index.html"]) == []
+    assert read == ["p3"]  # p4, which it links into, was read by the whole check
