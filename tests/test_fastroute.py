@@ -123,6 +123,32 @@ def test_only_untouched_generated_pages_take_the_fast_route(mini):
     assert fastroute.untouched_pages(mini.root, docs) == {}  # an unreadable manifest: every page the plain way
 
 
+
+def test_a_second_build_in_one_process_reads_only_the_pages_that_changed(mini, monkeypatch):
+    """briefing serve's worker builds after each edit: the pages' keys are worked out again only
+    for files whose stat changed, and a page edited by hand still leaves the fast route."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    pipeline.generate(mini)
+    monkeypatch.chdir(mini.root)
+    monkeypatch.setattr(fastroute, "_KEYED", {})
+
+    def route() -> fastroute.FastRoute:
+        config = load_config(str(mini.root / "mkdocs.yml"))
+        return fastroute.FastRoute(config, get_files(config))
+
+    first = route()
+    read: list[str] = []
+    real = fastroute._read_untouched
+    monkeypatch.setattr(fastroute, "_read_untouched", lambda full, expected: read.append(full.name) or real(full, expected))
+    assert route().keys == first.keys and read == []
+    page = mini.root / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEdited by hand.\n", encoding="utf-8")
+    again = route()
+    assert read == ["index.md"] and "index.md" not in again.keys
+    assert {name: key for name, key in first.keys.items() if name != "index.md"} == again.keys
+
 def test_a_render_that_logs_is_held_back_and_noticed():
     pages = logging.getLogger("mkdocs.structure.pages")
     seen = []
