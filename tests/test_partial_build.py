@@ -8,6 +8,7 @@ compares every file of the two sites, the search index entry for entry.
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -151,6 +152,32 @@ def test_search_merge_puts_each_page_where_it_was():
     # A rebuilt page with no entries any more loses them; a page new to the index has no known place.
     assert [e["title"] for e in partial.merge_search(old, {"docs": []}, {"x/"})["docs"]] == ["Home", "A", "Y"]
     assert partial.merge_search(old, {"docs": [{"location": "z/", "title": "Z"}]}, {"z/"}) is None
+
+
+def material_writes(index: dict) -> bytes:
+    return json.dumps(index, separators=(",", ":"), default=str).encode()
+
+
+def test_the_search_merge_on_bytes_writes_what_the_merge_on_objects_writes():
+    """briefing serve merges a rebuilt page's entries into the index file without reading its other
+    entries into objects; the file must be what Material would write for merge_search's index."""
+    rng = random.Random(3)
+    hostile = ['{"location":"x/"}', '\\"', ',{"location":"', "é ü ✓ \u2028", "</script>", '"docs":[', "#"]
+    pages = ["", "x/", "y/", "a b/", 'q"/', "z/"]
+    for _ in range(300):
+        entries = [{"location": page + (f"#{rng.choice(hostile)}" if rng.random() < 0.5 else ""),
+                    "title": rng.choice(hostile), "text": " ".join(rng.sample(hostile, 3)),
+                    **({"tags": [rng.choice(hostile)]} if rng.random() < 0.2 else {}),
+                    **({"boost": rng.choice([1, 2.5])} if rng.random() < 0.2 else {})}
+                   for page in rng.sample(pages, rng.randint(1, len(pages))) for _ in range(rng.randint(1, 3))]
+        old = {"config": {"lang": ["en"], "separator": '[\\s\\-,:!=\\[\\]()"/]+', "fields": {"title": {"boost": 1000.0}}},
+               "docs": entries}
+        rebuilt = set(rng.sample(pages, rng.randint(0, 2)))
+        fresh = {"docs": [entry for entry in rng.sample(entries, rng.randint(0, len(entries)))]}
+        on_objects = partial.merge_search(old, fresh, rebuilt)
+        on_bytes = partial.merge_search_bytes(material_writes(old), fresh, rebuilt)
+        assert on_bytes == (None if on_objects is None else material_writes(on_objects))
+    assert partial.merge_search_bytes(json.dumps(old, indent=1).encode(), fresh, rebuilt) is None  # not Material's form
 
 
 def test_page_title_and_links_are_read_from_markdown():
