@@ -35,6 +35,8 @@ import os
 import sys
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -46,6 +48,25 @@ from .diagnostics import BuildError, count
 from .project import Project
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled theme templates, in memory.  MkDocs makes a new template environment for
+    each build, and compiling Material's 40 templates took 0.2 s of each of `briefing serve`'s
+    rebuilds.  Jinja keys each one by the template's name and a checksum of its source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def fast_route_on() -> bool:
@@ -106,6 +127,11 @@ class BriefingPlugin(BasePlugin):
         self._pages = len(files.documentation_pages())
         log.debug(f"briefing: {len(self.fast.keys)} finished bodies, {self.fast.rendered} rendered now")
         return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files):
+        """The theme's templates compiled once per process, not once per build (see _CompiledTemplates)."""
+        env.bytecode_cache = _COMPILED_TEMPLATES
+        return env
 
     @event_priority(-100)  # last: the Markdown every other plugin made is what was rendered, or no fast route
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files) -> str:

@@ -90,3 +90,24 @@ def test_article_page_in_chromium(browser, served):
     assert page.url.endswith("/actors/viktor-ivanov/")
     assert heading(page) == "Viktor Ivanov"
     page.close()
+
+
+def test_theme_templates_are_compiled_once_per_process_and_again_when_changed(tmp_path):
+    """MkDocs makes a template environment per build; briefing serve builds after each edit."""
+    import jinja2
+
+    from generator.plugin import _CompiledTemplates
+
+    (tmp_path / "main.html").write_text("<p>{{ x }}</p>")
+    compiled = _CompiledTemplates()
+
+    def environment(compiling: bool) -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=compiled)
+        if not compiling:
+            env.compile = lambda *args, **kwargs: pytest.fail("compiled again")
+        return env
+
+    assert environment(True).get_template("main.html").render(x=1) == "<p>1</p>"
+    assert environment(False).get_template("main.html").render(x=2) == "<p>2</p>"
+    (tmp_path / "main.html").write_text("<b>{{ x }}</b>")
+    assert environment(True).get_template("main.html").render(x=3) == "<b>3</b>"
