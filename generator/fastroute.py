@@ -45,6 +45,8 @@ from .write import MANIFEST, digest
 
 # A page costs Python-Markdown 10 to 500 ms, a fork a few: the few pages an edit changes are shared too.
 FORK_FROM = 16
+
+
 def _recorded_pages(root: Path, docs_dir: Path):
     """(source path relative to docs/, file, digest the manifest records) of every page the generator wrote."""
     try:
