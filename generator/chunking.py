@@ -19,11 +19,11 @@ before or after:
   which give the columns and alignment, and its header is cut off again.
 
 A page that holds anything read across the whole page (reference-link or
-abbreviation definitions, a `[TOC]` marker), a tab or a carriage return is
-not cut.  What is left page-wide is handled where the pieces are joined:
-heading ids (a page whose pieces share an id is converted whole), the table
-of contents, and the glossary's first-use underlines (each piece starts with
-the terms already underlined in its section: markdown_abbr.carried_section).
+abbreviation definitions, a `[TOC]` marker, raw HTML starting inside a
+block), a tab or a carriage return is not cut.  What is left page-wide is
+handled where the pieces are joined (piecewise.py): heading ids (a heading
+whose id another piece holds too: the page is converted whole), the table
+of contents, and the glossary's first-use underlines (markdown_abbr).
 
 Where the cuts fall is decided by each cut's own lines (a hash), not by the
 pieces' sizes, so an edit moves no cut but those in the lines it changed:
