@@ -159,20 +159,15 @@ class FastRoute:
         for src_uri, full, expected in _recorded_pages(root, Path(config.docs_dir).resolve()):
             if files.get_file_from_path(src_uri) is None:
                 continue
-            known = (_stat_key(full), expected, self.renderer.salt)
-            page = None
-            if _KEYED.get(full, ((), ""))[0] != known or known[0] is None:
-                page = self._read(full, expected)
-                if page is None:
-                    continue  # edited by hand since the generator wrote it: MkDocs' own route
-                _KEYED[full] = (known, self.renderer.key(src_uri, *page))
-            self.keys[src_uri] = key = _KEYED[full][1]
+            key, page = self._key(src_uri, full, expected)
+            if key is None:
+                continue  # edited by hand since the generator wrote it: MkDocs' own route
             if not self.cache.has(key):
                 page = page or self._read(full, expected)
                 if page is None:
-                    del self.keys[src_uri]
-                    continue
+                    continue  # changed since this process keyed it
                 missing.append((src_uri, *page, last.get(src_uri)))
+            self.keys[src_uri] = key
         for (src_uri, *_item), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
             if made is not None:
                 entries = made.pop("search", None)
@@ -185,6 +180,19 @@ class FastRoute:
             self.last_keys.put(last_key, self.keys)
         else:
             self.last_keys.has(last_key)  # used: prune keeps it
+
+    def _key(self, src_uri: str, full: Path, expected: str) -> tuple[str | None, tuple[str, dict] | None]:
+        """The page's key (None when it was changed by hand), and its (Markdown, front matter)
+        when they had to be read for it: not when this process keyed the file as it is."""
+        known = (_stat_key(full), expected, self.renderer.salt)
+        found = _KEYED.get(full)
+        if known[0] is not None and found is not None and found[0] == known:
+            return found[1], None
+        page = self._read(full, expected)
+        if page is None:
+            return None, None
+        _KEYED[full] = (known, self.renderer.key(src_uri, *page))
+        return _KEYED[full][1], page
 
     @staticmethod
     def _read(full: Path, expected: str) -> tuple[str, dict] | None:
