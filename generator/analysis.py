@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from . import chronology, network, stancegrid, svg
+from . import chronology, network, pagedeps, stancegrid, svg
 from .model import Actor, Article, Briefing
 from .stancegrid import by_name as _by_name
 
@@ -77,8 +77,7 @@ class Analysis(stancegrid.StanceViews):
 
     def __init__(self, briefing: Briefing):
         self.briefing = briefing
-        self._graph: nx.MultiGraph | None = None
-        self._pairs: nx.Graph | None = None
+        self._memos: dict[str, nx.Graph] = {}  # the network, built once (pagedeps.memo: its reads kept once)
         self.actors = {a.id: a for a in briefing.actors}
         self.articles = {a.id: a for a in briefing.articles}
         self.issues = {i.id: i for i in briefing.issues}
@@ -88,15 +87,12 @@ class Analysis(stancegrid.StanceViews):
 
     @property
     def graph(self) -> nx.MultiGraph:
-        if self._graph is None:
-            self._graph = network.build_network(self.briefing)
-        return self._graph
+        # Plain data (ids, names, numbers): the next edit may use it again (carry).
+        return pagedeps.memo(self._memos, "analysis.graph", lambda: network.build_network(self.briefing), carry=True)
 
     @property
     def pairs(self) -> nx.Graph:
-        if self._pairs is None:
-            self._pairs = network.pair_graph(self.graph)
-        return self._pairs
+        return pagedeps.memo(self._memos, "analysis.pairs", lambda: network.pair_graph(self.graph), carry=True)
 
     def _tie(self, u: str, v: str) -> Tie:
         edge = self.pairs[u][v]

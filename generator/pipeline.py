@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterator
 
 import jinja2
 
-from . import cache, data_out, load, mentions, model, parallel, render, resolve, schema, seedschema, spool, write
+from . import cache, data_out, load, mentions, model, pagedeps, parallel, render, rerender, resolve, schema, seedschema
+from . import spool, write
 from .diagnostics import BuildError, Diagnostic
 from .project import Project
 
@@ -42,6 +43,7 @@ class Report:
     # still to be made (generate(part="pages")): generate(part="data", since=inputs) makes them.
     inputs: str | None = None
     data_pending: bool = False
+    rendered: int | None = None  # in a warm process (Memory): the pages rendered, those an edit can change
 
     def summary(self) -> str:
         return (
@@ -59,12 +61,15 @@ PARTS = ("all", "pages", "data")
 class Memory:
     """What a warm process (`briefing serve`'s generator, warm.py) keeps from one generation to the next.
 
-    Both parts are in memory only and hold the current seeds' results only;
-    with them an edit parses and searches only what it changed.
+    All of it is in memory only and holds the current seeds' results only;
+    with it an edit parses and searches only what it changed, and renders
+    only the pages whose reads it changed (rerender.py).
     """
 
     seeds: load.ParseCache = field(default_factory=load.ParseCache)
     names: mentions.NamesMemo = field(default_factory=mentions.NamesMemo)
+    pages: pagedeps.Dependencies = field(default_factory=pagedeps.Dependencies)
+    page_stats: dict[str, Any] = field(default_factory=dict)  # each page file's stat after the last write
 
 
 def load_briefing(project: Project, memory: Memory | None = None) -> model.Briefing:
@@ -81,26 +86,35 @@ def load_briefing(project: Project, memory: Memory | None = None) -> model.Brief
 
 
 def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None,
-            part: str = "all") -> list[write.Output]:
+            part: str = "all", tracker: rerender.PageTracker | None = None) -> list[write.Output]:
     """Every generated file: pages, the abbreviation feed, the JSON Schemas and the data files.
 
     With `keep`, the pages and the data files go to that spool as each is
     made (in the worker that made it), and their outputs carry spool.Kept.
     `part` (one of PARTS): everything, everything but the data files, or
-    only the data files (data_out.owns).
+    only the data files (data_out.owns).  With `tracker` (a warm process's),
+    only the pages an edit can change are rendered; the others are left on disk.
     """
     keeper = keep.keep if keep is not None else None
-    pages = render.page_jobs(briefing, project.templates) if part != "data" else []
-    data = data_out.jobs(briefing, keeper) if part != "pages" else []
-    # One pool for the data files and the pages: the data files' few long jobs go first and
-    # the pages even out the cores' shares (alone, each left a core idle for a while).
-    # The data files alone (briefing serve's second step) are four jobs of a second or more each
-    # at 1,000 articles: worth the fork that the default (hundreds of pages) waits for.
-    done = parallel.run_all(_run, [*data, *(functools.partial(render.render_job, job, keeper) for job in pages)],
-                            min_jobs=2 if part == "data" else None)
+    with tracker or contextlib.nullcontext():
+        if part == "data":
+            pages = []
+        else:
+            pages = tracker.jobs() if tracker is not None else render.page_jobs(briefing, project.templates)
+        data = data_out.jobs(briefing, keeper) if part != "pages" else []
+        render_job = tracker.render_job if tracker is not None else render.render_job
+        # One pool for the data files and the pages: the data files' few long jobs go first and
+        # the pages even out the cores' shares (alone, each left a core idle for a while).
+        # The data files alone (briefing serve's second step) are four jobs of a second or more each
+        # at 1,000 articles: worth the fork that the default (hundreds of pages) waits for.
+        done = parallel.run_all(_run, [*data, *(functools.partial(render_job, job, keeper) for job in pages)],
+                                min_jobs=2 if part == "data" else None)
+    made = done[len(data):] if tracker is None else tracker.collect(pages, done[len(data):])
     sources = _page_sources(briefing)
     # The pages as bytes (half the memory of str), or as spool.Kept.
-    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, done[len(data):])]
+    result = [write.Output(f"docs/{path}", text, sources.get(path, "seeds/")) for (path, _, _), text in zip(pages, made)]
+    if tracker is not None:
+        result += tracker.held_outputs(sources)
     if part != "data":
         result.append(write.Output("includes/abbreviations.md", render.abbreviations(briefing.terms), "seeds/glossary/"))
         for kind in schema.SEED_SHAPES:
@@ -170,16 +184,20 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
         if counts is not None:  # same inputs, same files on disk: a full run would write nothing
             return Report(**counts, seconds=time.perf_counter() - started, inputs=inputs)
     # Read once here for both parts' needs (the build lock keeps it as it is until the write).
-    manifest = write.read_manifest(project.root) if part != "all" else {}
+    manifest = write.read_manifest(project.root) if part != "all" or memory is not None else {}
     if part == "pages" and f"docs/{data_out.DATA_PAGE}" not in manifest:
         part = "all"  # no data files made yet (the nav names the Data page): nothing to show meanwhile
+    tracker = None
     with _collector_paused():
         briefing = load_briefing(project, memory)
+        if memory is not None and part != "data":  # keys and summarises the whole model: collector off too
+            tracker = rerender.PageTracker(project.root, project.templates, briefing, memory.pages,
+                                           memory.page_stats, manifest)
     # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
     gc.freeze()
     with spool.spool(project.root) as kept:  # the files wait there, not in memory, until written
         try:
-            files = outputs(project, briefing, kept, part)
+            files = outputs(project, briefing, kept, part, tracker)
         except jinja2.TemplateError as exc:
             raise BuildError([template_error(exc)]) from None
         finally:
@@ -191,11 +209,14 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
             raise BuildError(plan.conflicts, plan.warnings)
         replaced = write.snapshot(project.root, plan)
         _apply_or_put_back(project, files, plan, replaced)
+    if tracker is not None:
+        tracker.commit()  # only now: the pages it remembers are the ones on disk
     report = Report(
         articles=len(briefing.articles), actors=len(briefing.actors), terms=len(briefing.terms),
         written=[o.path for o in plan.write], unchanged=len(plan.unchanged),
         removed=plan.remove, seconds=time.perf_counter() - started, warnings=plan.warnings, replaced=replaced,
         inputs=inputs, data_pending=part == "pages",
+        rendered=len(tracker.rendered) if tracker is not None else None,
     )
     if part == "all" or (part == "data" and since is not None and since == inputs):
         unchanged = len(plan.write) + len(plan.unchanged)
@@ -203,6 +224,34 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
             "articles": report.articles, "actors": report.actors, "terms": report.terms, "unchanged": unchanged,
         })
     return report
+
+
+def prepare(project: Project, memory: Memory) -> None:
+    """Fill `memory` as a warm generation would, writing nothing: the seeds parsed, the names in
+    their prose found, and what each page read (rerender.py), so that the first edit renders only
+    the pages it changes.  A page is remembered only when it came out as its file on disk is.
+
+    Raises what generate() raises (BuildError, a template's error) when the seeds have errors.
+    """
+    manifest = write.read_manifest(project.root)
+    with _collector_paused():
+        briefing = load_briefing(project, memory)
+        tracker = rerender.PageTracker(project.root, project.templates, briefing, memory.pages,
+                                       memory.page_stats, manifest)
+    gc.freeze()
+    try:
+        with spool.spool(project.root) as kept:
+            before = None
+            with tracker:
+                jobs = tracker.jobs()
+                before = tracker.stats_now()
+                made = parallel.run_all(_run, [functools.partial(tracker.render_job, job, kept.keep) for job in jobs])
+            results = tracker.collect(jobs, made)
+    finally:
+        gc.unfreeze()
+    # spool.Kept with no file: found equal to the file on disk where it was made.
+    equal = {path for (path, _, _), result in zip(jobs, results) if getattr(result, "file", "") is None}
+    tracker.commit_unwritten(equal, before)
 
 
 def _apply_or_put_back(project: Project, files: list[write.Output], plan: write.Plan, saved: dict) -> None:

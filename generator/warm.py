@@ -19,9 +19,10 @@ diagnostics) back.  MkDocs' messages go to the terminal the server writes
 to, as they would from the server's own process.
 
 The first generation usually finds docs/ current and loads nothing; the
-process then fills its memory at once (warm_up, a second or two at a
-thousand articles, before the first site build), so that the first edit
-is not the one that parses every seed.
+process then fills its memory at once (warm_up: every seed parsed and every
+page rendered once, to learn what each reads, writing nothing; a few
+seconds at a thousand articles, once the first site is served), so that
+the first edit is not the one that parses every seed and renders every page.
 
 If it cannot be started (no fork on this system) or dies, the work runs in
 the server's own process, on one core, as before.
@@ -41,6 +42,11 @@ from typing import Any
 from . import ftm, partial, pipeline, site
 from .diagnostics import BuildError
 from .project import Project
+
+
+# Seconds without a request before the process warms up (warm_up): the server's start sends its
+# requests one right after the other.
+IDLE_BEFORE_WARM_UP_S = 0.5
 
 
 class Generator:
@@ -133,7 +139,9 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
             return
         conn.send(_answer_one(request, project, memory))
         ftm.load_schema()  # once, here: not in the pool workers each edit forks
-        if not memory.seeds:  # nothing loaded (docs/ was current): load now, not at the first edit
+        # Nothing rendered yet (docs/ was current): learn the pages now, not at the first edit; but
+        # only once the server's first requests (generate, build, data files, build) are answered.
+        if not memory.pages.pages and not conn.poll(IDLE_BEFORE_WARM_UP_S):
             warm_up(project, memory)
 
 
@@ -148,13 +156,14 @@ def _answer_one(request: tuple, project: Project, memory: pipeline.Memory) -> tu
 
 
 def warm_up(project: Project, memory: pipeline.Memory) -> None:
-    """Fill `memory` with the seeds as they are: every file parsed, the names in their prose found.
+    """Fill `memory` with the seeds as they are: every file parsed, the names in their prose found,
+    what each page reads (pipeline.prepare).
 
     Nothing is written and nothing reported: seeds with errors stop the
     filling where generation would stop, and the next request, which loads
     them again (from memory), reports them as it always does.
     """
     try:
-        pipeline.load_briefing(project, memory)
+        pipeline.prepare(project, memory)
     except Exception:  # noqa: BLE001 - BuildError or worse: the next request meets it and reports it
         return

@@ -1,0 +1,130 @@
+"""Render again only the pages an edit can change (`briefing serve`'s warm generator).
+
+pagedeps.py records what each page read; this module uses it for one
+generation: it keys and summarises the new model, renders (and records) the
+pages whose reads changed, and leaves the others as the last generation
+wrote them.  A page is rendered again, whatever it read, when its file is
+not as that generation left it (edited by hand, removed): the write plan
+then meets it as a full generation would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Callable
+
+from . import pagedeps, render, spool, write
+from .model import Briefing
+
+SETUP = "render.setup"  # the memo every page uses: the renderer's name matcher, views and page list
+
+
+class PageTracker:
+    """One generation's pages, rendered where their reads changed (`deps`: the last generation's)."""
+
+    def __init__(self, root: Path, templates: Path, briefing: Briefing, deps: pagedeps.Dependencies,
+                 stats: dict[str, Any], manifest: dict[str, str]):
+        self.root = root
+        self.manifest = manifest  # write.read_manifest: each generated file's digest
+        self.templates = templates
+        self.briefing = briefing
+        self.deps = deps
+        self.stats = stats  # page -> its file's stat as the last generation left it
+        self.keys, self.summaries = pagedeps.index(briefing)
+        self.recording = pagedeps.recording(self.keys)
+        self.held: list[str] = []
+        self.rendered: dict[str, pagedeps.Recorded] = {}
+        self.paths: list[str] = []
+        self.fixed: Any = None
+        self.carried: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}
+        self.setup: pagedeps.Recorded | None = None
+
+    def __enter__(self) -> "PageTracker":
+        self.recording.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.recording.__exit__(*exc)
+
+    def jobs(self) -> list[tuple[str, Any, tuple]]:
+        """The page jobs (render.page_jobs) to run: those whose page may differ from its file."""
+        jobs, self.setup = pagedeps.record(lambda: render.page_jobs(self.briefing, self.templates))
+        self.paths = [path for path, _, _ in jobs]
+        self.fixed = (templates_digest(self.templates), tuple(self.paths))
+        stale, carried = self.deps.stale(self.paths, self.summaries, self.fixed)
+        pagedeps.carry_over(carried)  # the forked workers inherit it
+        self.carried = carried
+        stale |= {path for path in self.paths if path not in stale and self._moved(path)}
+        self.held = [path for path in self.paths if path not in stale]
+        return [job for job in jobs if job[0] in stale]
+
+    def _moved(self, path: str) -> bool:
+        """True when the page's file is not as the last generation left it (or the manifest lacks it)."""
+        recorded = self.stats.get(path)
+        return recorded is None or f"docs/{path}" not in self.manifest or recorded != _stat(self.root / "docs" / path)
+
+    @staticmethod
+    def render_job(job: tuple[str, Any, tuple], keep: Callable | None = None) -> tuple[Any, pagedeps.Recorded]:
+        """render.render_job, and what the page read."""
+        return pagedeps.record(lambda: render.render_job(job, keep))
+
+    def collect(self, jobs: list[tuple[str, Any, tuple]], results: list[tuple[Any, pagedeps.Recorded]]) -> list[Any]:
+        """The pages' results, as render.render_job gives them; what each read is kept for commit()."""
+        for (path, _, _), (_, recorded) in zip(jobs, results):
+            self.rendered[path] = recorded
+        self.values = {**self.carried, **pagedeps.computed_values()}  # this process's: the workers' are lost
+        return [value for value, _ in results]
+
+    def held_outputs(self, sources: dict[str, str]) -> list[write.Output]:
+        """The pages left as they are on disk: as found unchanged (spool.Kept with no file)."""
+        return [write.Output(f"docs/{path}", spool.Kept(self.manifest[f"docs/{path}"], None), sources.get(path, "seeds/"))
+                for path in self.held]
+
+    def stats_now(self) -> dict[str, Any]:
+        """Every page file's stat as it is now."""
+        return {path: _stat(self.root / "docs" / path) for path in self.paths}
+
+    def commit_unwritten(self, found_equal: set[str], before: dict[str, Any]) -> None:
+        """Without a write (warm-up): remember only the pages found equal to their files on disk,
+        and whose files did not change meanwhile (`before`: stats_now() before the rendering)."""
+        now = self.stats_now()
+        same = {path for path in found_equal if before.get(path) is not None and before[path] == now[path]}
+        self.rendered = {path: recorded for path, recorded in self.rendered.items() if path in same}
+        self.held = []  # nothing of an earlier generation holds
+        self.commit(stats={path: now[path] for path in same})
+
+    def commit(self, stats: dict[str, Any] | None = None) -> None:
+        """After the pages were written: remember what they read, the model and their files' stats."""
+        if self.setup is None:  # jobs() never ran: nothing was rendered to remember
+            return
+        deps = self.deps
+        if not self.held:  # everything was rendered: only the memos used as they were still hold
+            deps.pages.clear()
+            deps.memos = {name: memo for name, memo in deps.memos.items() if name in self.carried}
+        deps.memos[SETUP] = self.setup
+        for path, recorded in self.rendered.items():
+            deps.keep(path, pagedeps.Recorded(recorded.reads, recorded.memos | {SETUP}, recorded.computed))
+        current = set(self.paths)
+        for path in [p for p in deps.pages if p not in current]:
+            del deps.pages[path]
+        deps.summaries, deps.fixed, deps.values = self.summaries, self.fixed, self.values
+        self.stats.clear()
+        self.stats.update(self.stats_now() if stats is None else stats)
+
+
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        facts = path.stat()
+    except OSError:
+        return None
+    return facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino
+
+
+def templates_digest(templates: Path) -> str:
+    """A digest of every file under templates/: a change to any of them renders every page again."""
+    found = hashlib.sha256()
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        found.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return found.hexdigest()
