@@ -16,8 +16,10 @@ Steps, all in one temporary folder (removed at the end unless --keep):
    paths and a nav of the top pages only, no Markdown extensions: pages of
    eight 60-word paragraphs, then pages of plain
    prose as long as each generated page;
-6. start `briefing serve` on the generated project, save a new headline in
-   one article's seed file, and time until the served page shows it;
+6. start `briefing serve` on the generated project and, once it is ready
+   for edits (its worker has learnt what every page reads, after the first
+   build), save a new headline in one article's seed file, and time until
+   the served page shows it;
 7. time the linker alone on one text, with 50 names and with 5,000 names;
 8. check, then generate, a briefing of one article naming C actors and one
    naming 2C (--cast C, default 2,000), each in a fresh process: the time
@@ -228,8 +230,9 @@ def edit_to_preview(project: Path) -> float:
     """Seconds from saving a new headline for one article to `briefing serve` serving its page with it.
 
     The server starts on the generated project (its first, full build is not
-    timed), WATCHER_START_S later the first article's headline is replaced in its seed file, and
-    the article's page is fetched every 20 ms until it shows the new one.
+    timed); WATCHER_START_S after it says it is ready for edits, the first article's headline
+    is replaced in its seed file, and the article's page is fetched every 20 ms until it
+    shows the new one.
     """
     article = sorted((project / "seeds" / "articles").glob("*.yaml"))[0]
     text = article.read_text(encoding="utf-8")
@@ -245,6 +248,10 @@ def edit_to_preview(project: Path) -> float:
             _wait("the first build", lambda: "serving http" in _read(log) or server.poll() is not None)
             if server.poll() is not None:
                 sys.exit(f"bench: briefing serve stopped:\n{_read(log)}")
+            # A running serve: its worker has learnt what every page reads (warm.warm_up), after
+            # the first build; an edit saved before then waits for that too (printed below).
+            warming = _wait("the warm-up", lambda: "ready for edits" in _read(log) or server.poll() is not None)
+            print(f"serve: ready for edits {warming:.2f} s after the first build")
             # MkDocs' file watcher polls: it takes its first picture of the files only once
             # the server runs, and a save made before that would pass unseen.
             time.sleep(WATCHER_START_S)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
+import jinja2.bccache
 import yaml
 
 from . import analysis, citations, glance, markup, names, parallel
@@ -36,9 +37,29 @@ TYPE_HEADINGS = {
 LEANING_LABELS = {"supports": "**supports**", "opposes": "**opposes**", "mixed": "*mixed*", "neutral": "neutral"}
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled Jinja templates, in memory, for a process that makes a new environment per run
+    (`briefing serve`'s worker, MkDocs' rebuilds).  Jinja keys each one by the template's name
+    and a checksum of its source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 def environment(templates: Path) -> jinja2.Environment:
     """The Jinja2 environment shared by every page."""
     env = jinja2.Environment(
+        bytecode_cache=_COMPILED,  # a warm process's next generation does not compile them again
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

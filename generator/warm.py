@@ -34,6 +34,7 @@ import multiprocessing
 import signal
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -132,6 +133,7 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
     # KeyboardInterrupt and its traceback.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     memory = pipeline.Memory()
+    ready = False
     while True:
         try:
             request = conn.recv()
@@ -143,6 +145,10 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
         # only once the server's first requests (generate, build, data files, build) are answered.
         if not memory.pages.pages and not conn.poll(IDLE_BEFORE_WARM_UP_S):
             warm_up(project, memory)
+        if memory.pages.pages and not ready:
+            ready = True
+            print(time.strftime("[%H:%M:%S] ready for edits: an edit renders only the pages it changes"),
+                  file=sys.stderr, flush=True)
 
 
 def _answer_one(request: tuple, project: Project, memory: pipeline.Memory) -> tuple:

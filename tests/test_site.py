@@ -93,13 +93,14 @@ def test_article_page_in_chromium(browser, served):
 
 
 def test_theme_templates_are_compiled_once_per_process_and_again_when_changed(tmp_path):
-    """MkDocs makes a template environment per build; briefing serve builds after each edit."""
+    """MkDocs makes a template environment per build, and the generator one per generation;
+    briefing serve builds and generates after each edit."""
     import jinja2
 
-    from generator.plugin import _CompiledTemplates
+    from generator.render import CompiledTemplates
 
     (tmp_path / "main.html").write_text("<p>{{ x }}</p>")
-    compiled = _CompiledTemplates()
+    compiled = CompiledTemplates()
 
     def environment(compiling: bool) -> jinja2.Environment:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=compiled)
