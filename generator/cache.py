@@ -30,14 +30,19 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def _files(folder: Path, skip: Path | None = None) -> list[Path]:
-    """Every file under `folder` (none under `skip`, no byte-code), in a stable order."""
+    """Every file under `folder` (none under `skip`, no byte-code), in a stable order: pathlib's.
+
+    os.walk with plain strings: pathlib's rglob and `skip in path.parents`
+    hashed and compared Path objects a million times at 10,000 articles
+    (several seconds of every generation).  Links to folders are not
+    followed: nothing outside the project is read for the digest.
+    """
     found = []
-    for path in sorted(folder.rglob("*")):
-        if skip is not None and skip in path.parents:
-            continue
-        if path.is_file() and "__pycache__" not in path.parts:
-            found.append(path)
-    return found
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders
+                      if name != "__pycache__" and (skip is None or Path(parent, name) != skip)]
+        found.extend(Path(parent, name) for name in names if os.path.isfile(os.path.join(parent, name)))
+    return sorted(found, key=lambda path: path.parts)
 
 
 def inputs_digest(project: Project) -> str | None:

@@ -28,6 +28,7 @@ How the reads are found, soundly:
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -47,27 +48,35 @@ WHOLE = "__dict__"
 _REF = object()
 
 Read = tuple[tuple, str]  # (object's key, field name)
+# A read as one number, key number * len(FIELD_NUMBERS) + field number: ten thousand pages read
+# millions of fields, and numbers in arrays take a tenth of the memory of tuples in sets.
+FIELD_NUMBERS = {name: number for number, name in enumerate(
+    [WHOLE, *sorted({f.name for cls in MODEL_CLASSES for f in dataclasses.fields(cls)})])}
+# Names of the classes' own (properties, methods): what they return is read from fields, and
+# those reads are recorded.  Any other name not a field is held in the object: read as all of it.
+_CLASS_NAMES = frozenset(name for cls in MODEL_CLASSES for name in dir(cls)) - FIELD_NUMBERS.keys()
 
 
 @dataclass
 class Frame:
     """The reads of one page (or one memo) while it is computed, and the memos it used."""
 
-    reads: set[tuple[int, str]] = field(default_factory=set)  # (id(object), name)
+    reads: set[tuple[int, str]] = field(default_factory=set)  # (id(object), attribute name)
     memos: set[str] = field(default_factory=set)
 
 
 @dataclass
 class Recorded:
-    """What one page read, in keys: its own reads and the memos it used; and the memos it computed."""
+    """What one page read, numbered (Dependencies.number): its own reads and the memos it used;
+    and the memos it computed."""
 
-    reads: frozenset[Read]
+    reads: array  # of read numbers ('q'), each once
     memos: frozenset[str]
     computed: dict[str, "Recorded"] = field(default_factory=dict)
 
 
 _frames: list[Frame] = []
-_keys: dict[int, tuple] = {}  # id(object) -> key, for the model being rendered
+_numbers: dict[int, int] = {}  # id(object) -> its key's number, for the model being rendered
 _memo_deps: dict[str, Recorded] = {}  # memos computed in this process while recording, to send back
 _carried: dict[str, Any] = {}  # memo values still valid from the last generation (carry_over)
 _values: dict[str, Any] = {}  # carryable memo values computed in this process (computed_values)
@@ -91,6 +100,7 @@ def index(briefing: model.Briefing) -> tuple[dict[int, tuple], dict[tuple, dict[
     identity differs from the last model's, and its readers render again.
     """
     keys: dict[int, tuple] = {id(briefing): ("briefing",)}
+    refs: dict[int, tuple] = {}  # id(object) -> (_REF, key): one per object, however often referred to
     queue: list[Any] = [briefing]
 
     def summary(value: Any, owner: tuple, name: str, position: tuple) -> Any:
@@ -98,12 +108,15 @@ def index(briefing: model.Briefing) -> tuple[dict[int, tuple], dict[tuple, dict[
         if kind in _PLAIN:
             return value
         if kind in _MODEL_TYPES:
-            key = keys.get(id(value))
-            if key is None:
-                by_id = _BY_ID.get(kind)
-                key = keys[id(value)] = (by_id, value.id) if by_id else (*owner, name, *position)
-                queue.append(value)
-            return (_REF, key)
+            ref = refs.get(id(value))
+            if ref is None:
+                key = keys.get(id(value))
+                if key is None:
+                    by_id = _BY_ID.get(kind)
+                    key = keys[id(value)] = (by_id, value.id) if by_id else (*owner, name, *position)
+                    queue.append(value)
+                ref = refs[id(value)] = (_REF, key)
+            return ref
         if kind is list or kind is tuple:
             if all(type(item) in _PLAIN for item in value):
                 return list(value) if kind is list else value
@@ -148,23 +161,23 @@ def _recording_getattribute(self: Any, name: str, _get: Callable = object.__geta
 
 
 class recording:
-    """While inside: every model class notes the reads of its objects (`keys`: the model's key_objects)."""
+    """While inside: every model class notes the reads of its objects (`numbers`: Dependencies.number)."""
 
-    def __init__(self, keys: dict[int, tuple]):
-        self.keys = keys
+    def __init__(self, numbers: dict[int, int]):
+        self.numbers = numbers
 
     def __enter__(self) -> "recording":
-        global _keys
-        _keys = self.keys
+        global _numbers
+        _numbers = self.numbers
         for cls in MODEL_CLASSES:
             cls.__getattribute__ = _recording_getattribute  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        global _keys
+        global _numbers
         for cls in MODEL_CLASSES:
             del cls.__getattribute__
-        _keys = {}
+        _numbers = {}
         _frames.clear()
         _memo_deps.clear()
         _carried.clear()
@@ -177,7 +190,7 @@ def is_recording() -> bool:
 def record(compute: Callable[[], Any]) -> tuple[Any, Recorded]:
     """compute() and what it read, when recording (else an empty Recorded)."""
     if not is_recording():
-        return compute(), Recorded(frozenset(), frozenset())
+        return compute(), Recorded(array("q"), frozenset())
     _frames.append(Frame())
     try:
         value = compute()
@@ -185,7 +198,7 @@ def record(compute: Callable[[], Any]) -> tuple[Any, Recorded]:
         frame = _frames.pop()
     computed = dict(_memo_deps)
     _memo_deps.clear()
-    return value, Recorded(_in_keys(frame.reads), frozenset(frame.memos), computed)
+    return value, Recorded(_numbered(frame.reads), frozenset(frame.memos), computed)
 
 
 def memo(store: dict[str, Any], name: str, compute: Callable[[], Any], carry: bool = False) -> Any:
@@ -224,9 +237,13 @@ def computed_values() -> dict[str, Any]:
     return values
 
 
-def _in_keys(reads: set[tuple[int, str]]) -> frozenset[Read]:
-    # An object made while rendering has no key: what it holds was read from the model to make it.
-    return frozenset((_keys[ident], name) for ident, name in reads if ident in _keys)
+def _numbered(reads: set[tuple[int, str]]) -> array:
+    """The reads of fields, numbered.  Other names (properties, methods) read fields to answer,
+    and those reads are here.  An object made while rendering has no number: what it holds was
+    read from the model to make it."""
+    width, fields = len(FIELD_NUMBERS), FIELD_NUMBERS
+    return array("q", sorted({_numbers[ident] * width + fields.get(name, 0)
+                              for ident, name in reads if ident in _numbers and name not in _CLASS_NAMES}))
 
 
 # --------------------------------------------------------------------------- what to render again
@@ -240,11 +257,21 @@ class Dependencies:
     summaries: dict[tuple, dict[str, Any]] = field(default_factory=dict)
     fixed: Any = None  # what must be equal for any of this to hold (templates, page list)
     values: dict[str, Any] = field(default_factory=dict)  # carryable memos' values (memo(carry=True))
+    numbers: dict[tuple, int] = field(default_factory=dict, repr=False)  # key -> number, kept across edits
+
+    def number(self, keys: dict[int, tuple]) -> dict[int, int]:
+        """id(object) -> its key's number (a new key gets the next one), for recording()."""
+        numbers = self.numbers
+        return {ident: numbers.setdefault(key, len(numbers)) for ident, key in keys.items()}
+
+    def read_number(self, key: tuple, name: str) -> int | None:
+        """The number of a read of `name` on the object with `key` (None: never numbered)."""
+        number = self.numbers.get(key)
+        return None if number is None else number * len(FIELD_NUMBERS) + FIELD_NUMBERS.get(name, 0)
 
     def keep(self, page: str, recorded: Recorded) -> None:
         """Note what `page` read, and the memos computed while rendering it."""
-        for name, deps in recorded.computed.items():
-            self.memos[name] = deps
+        self.memos.update(recorded.computed)
         self.pages[page] = Recorded(recorded.reads, recorded.memos)
 
     def stale(self, pages: list[str], summaries: dict[tuple, dict[str, Any]], fixed: Any) -> tuple[set[str], dict[str, Any]]:
@@ -252,17 +279,18 @@ class Dependencies:
         unsure); and the memo values that still hold for it."""
         if fixed != self.fixed or any(page not in self.pages for page in pages):
             return set(pages), {}
-        changed = changed_reads(self.summaries, summaries)
+        changed = {self.read_number(key, name) for key, name in changed_reads(self.summaries, summaries)
+                   if key in self.numbers}
         changed_memos = self._changed_memos(changed)
         carried = {name: value for name, value in self.values.items() if name in self.memos and name not in changed_memos}
         return {page for page in pages
-                if not self.pages[page].reads.isdisjoint(changed) or not self.pages[page].memos.isdisjoint(changed_memos)
+                if not changed.isdisjoint(self.pages[page].reads) or not self.pages[page].memos.isdisjoint(changed_memos)
                 or not self.pages[page].memos <= self.memos.keys()}, carried
 
-    def _changed_memos(self, changed: set[Read]) -> set[str]:
+    def _changed_memos(self, changed: set[int]) -> set[str]:
         """The memos whose reads changed, or which used such a memo (to a fixed point)."""
         out = {name for name, deps in self.memos.items()
-               if not deps.reads.isdisjoint(changed) or not deps.memos <= self.memos.keys()}
+               if not changed.isdisjoint(deps.reads) or not deps.memos <= self.memos.keys()}
         grew = True
         while grew:
             more = {name for name, deps in self.memos.items() if name not in out and not deps.memos.isdisjoint(out)}

@@ -31,8 +31,8 @@ class PageTracker:
         self.briefing = briefing
         self.deps = deps
         self.stats = stats  # page -> its file's stat as the last generation left it
-        self.keys, self.summaries = pagedeps.index(briefing)
-        self.recording = pagedeps.recording(self.keys)
+        keys, self.summaries = pagedeps.index(briefing)
+        self.recording = pagedeps.recording(deps.number(keys))
         self.held: list[str] = []
         self.rendered: dict[str, pagedeps.Recorded] = {}
         self.paths: list[str] = []

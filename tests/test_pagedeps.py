@@ -140,12 +140,16 @@ def _flatten(value):
 def test_reads_are_recorded_field_by_field(mini):
     briefing = pipeline.load_briefing(mini)
     keys, _ = pagedeps.index(briefing)
+    deps = pagedeps.Dependencies()
     article = briefing.articles[0]
-    with pagedeps.recording(keys):
-        _, recorded = pagedeps.record(lambda: (article.headline, vars(article.outlet)))
-    assert (("article", article.id), "headline") in recorded.reads
-    assert (("actor", article.outlet.id), pagedeps.WHOLE) in recorded.reads
-    assert (("article", article.id), "summary") not in recorded.reads
+    with pagedeps.recording(deps.number(keys)):
+        _, recorded = pagedeps.record(lambda: (article.headline, article.page, vars(article.outlet)))
+    reads = set(recorded.reads)
+    assert deps.read_number(("article", article.id), "headline") in reads
+    assert deps.read_number(("article", article.id), "id") in reads  # what the property `page` read
+    assert deps.read_number(("actor", article.outlet.id), pagedeps.WHOLE) in reads
+    assert deps.read_number(("article", article.id), "summary") not in reads
+    assert deps.read_number(("article", article.id), "outlet") in reads  # the reference followed
     # Off again after: plain attribute access.
     assert "__getattribute__" not in vars(model.Article)
 
