@@ -241,7 +241,6 @@ def prepare(project: Project, memory: Memory) -> None:
     gc.freeze()
     try:
         with spool.spool(project.root) as kept:
-            before = None
             with tracker:
                 jobs = tracker.jobs()
                 before = tracker.stats_now()
