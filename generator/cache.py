@@ -45,6 +45,11 @@ def _files(folder: Path, skip: Path | None = None) -> list[Path]:
     return sorted(found, key=lambda path: path.parts)
 
 
+def folder_digest(folder: Path) -> str | None:
+    """A digest of every file under `folder`, names and contents (None if one cannot be read)."""
+    return _digest("", (("folder", _files(folder)),))
+
+
 def inputs_digest(project: Project) -> str | None:
     """A digest of everything generation reads, or None if something cannot be read."""
     import jinja2

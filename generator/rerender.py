@@ -10,11 +10,10 @@ then meets it as a full generation would.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
-from . import pagedeps, render, spool, write
+from . import cache, pagedeps, render, spool, write
 from .model import Briefing
 
 SETUP = "render.setup"  # the memo every page uses: the renderer's name matcher, views and page list
@@ -52,7 +51,8 @@ class PageTracker:
         """The page jobs (render.page_jobs) to run: those whose page may differ from its file."""
         jobs, self.setup = pagedeps.record(lambda: render.page_jobs(self.briefing, self.templates))
         self.paths = [path for path, _, _ in jobs]
-        self.fixed = (templates_digest(self.templates), tuple(self.paths))
+        # A template that cannot be read has no digest: an object equal to nothing, so every page renders.
+        self.fixed = (templates_digest(self.templates) or object(), tuple(self.paths))
         stale, carried = self.deps.stale(self.paths, self.summaries, self.fixed)
         pagedeps.carry_over(carried)  # the forked workers inherit it
         self.carried = carried
@@ -122,9 +122,6 @@ def _stat(path: Path) -> tuple[int, int, int, int] | None:
     return facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino
 
 
-def templates_digest(templates: Path) -> str:
+def templates_digest(templates: Path) -> str | None:
     """A digest of every file under templates/: a change to any of them renders every page again."""
-    found = hashlib.sha256()
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        found.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return found.hexdigest()
+    return cache.folder_digest(templates)
