@@ -15,6 +15,12 @@ serving, the file watching and the browser reloads.  Two things differ from
   errors, the diagnostics are printed (`file:line:col: error: ...`), docs/
   and the served site stay as they were, and the next save that fixes the
   file rebuilds as usual: no restart.
+- The watcher hears of a save from the kernel (inotify on Linux, FSEvents,
+  ReadDirectoryChangesW: watchdog's native observer) instead of MkDocs'
+  picture of every watched file taken twice a second: the save is seen at
+  once, and a briefing of thousands of files costs no CPU while nothing
+  changes.  Where the kernel refuses (no such facility, its watch limit
+  reached), the server falls back to MkDocs' polling observer.
 - Changes the generator itself makes are ignored by the watcher.  Generated
   pages live in docs/, which is watched for hand-written pages; without this
   filter every edit would build the site twice (the second time because the
@@ -44,6 +50,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import watchdog.events
+import watchdog.observers
+import watchdog.observers.polling
 from mkdocs.livereload import LiveReloadServer
 
 from . import partial, pipeline, running, warm, write
@@ -54,6 +62,9 @@ DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 # The folders and files a preview depends on, relative to the project root.
 WATCHED = ("seeds", "templates", "docs", "includes", "mkdocs.yml")
+
+# Seconds between two looks at the files, where the system has no file events (MkDocs' own interval).
+POLLING_INTERVAL_S = 0.5
 
 # Watchdog event kinds that mean a file's content may have changed.
 CHANGES = {
@@ -92,6 +103,8 @@ class PreviewServer(LiveReloadServer):
         self._events_lock = threading.Lock()
         self._generating = False
         self._held: list[Any] = []
+        self._manifest: tuple[Any, dict[str, str]] = (None, {})  # (the manifest file's stat, its entries)
+        self.observer = watchdog.observers.Observer()  # the kernel's events (see the module's docstring)
 
     # ------------------------------------------------------------------ building
 
@@ -236,15 +249,39 @@ class PreviewServer(LiveReloadServer):
     # ------------------------------------------------------------------ watching
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        """Watch `path` like LiveReloadServer.watch, but through `wants_rebuild`."""
+        """Watch `path` like LiveReloadServer.watch, but through `wants_rebuild`.
+
+        A file (mkdocs.yml) is watched through its folder, not recursively:
+        the kernel's watch on a file follows that file, and an editor that
+        saves by writing a new file and renaming it over the old one would
+        leave the watch on the old one.
+        """
         path = os.path.abspath(path)
         if path in self._watched_paths:
             self._watched_paths[path] += 1
             return
         self._watched_paths[path] = 1
+        self._watch_refs[path] = self._schedule(path, recursive)
+
+    def _schedule(self, path: str, recursive: bool) -> Any:
+        """Watch `path` with the observer; when the kernel refuses, with a polling observer from now on."""
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = self._on_event  # type: ignore[method-assign]
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        folder = path
+        if os.path.isfile(path):
+            folder, recursive = os.path.dirname(path), False
+            handler.on_any_event = lambda event: self._on_event(event) if _names(event, path) else None  # type: ignore[method-assign]
+        try:
+            return self.observer.schedule(handler, folder, recursive=recursive)
+        except OSError as error:
+            if isinstance(self.observer, watchdog.observers.polling.PollingObserver):
+                raise
+            say(f"the system's file events are not available ({error.strerror or error}): "
+                f"watching by looking at the files every {POLLING_INTERVAL_S} s")
+            self.observer = watchdog.observers.polling.PollingObserver(timeout=POLLING_INTERVAL_S)
+            for watched in list(self._watch_refs):
+                self._watch_refs[watched] = self._schedule(watched, recursive=True)
+            return self._schedule(path, recursive)
 
     def _on_event(self, event: Any) -> None:
         with self._events_lock:
@@ -262,8 +299,7 @@ class PreviewServer(LiveReloadServer):
         """True when the event may change the site and is not the generator's own write."""
         if event.is_directory or event.event_type not in CHANGES:
             return False
-        paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
-        return any(not self._own_or_hidden(Path(os.fsdecode(p))) for p in paths)
+        return any(not self._own_or_hidden(Path(p)) for p in _event_paths(event))
 
     def _own_or_hidden(self, path: Path) -> bool:
         try:
@@ -274,13 +310,36 @@ class PreviewServer(LiveReloadServer):
         if any(part.startswith(".") for part in relative.parts):
             return True
         name = relative.as_posix()
-        recorded = write.read_manifest(self.project.root).get(name)
+        recorded = self._recorded().get(name)
         if recorded is not None:
             try:
                 return write.digest(path.read_bytes()) == recorded
             except OSError:
                 return False
         return name in self.removed and not path.exists()
+
+    def _recorded(self) -> dict[str, str]:
+        """The manifest's entries, read again only when its file changed (a generation writes
+        dozens of pages, each an event judged here, and the manifest is megabytes at scale)."""
+        try:
+            facts = (self.project.root / write.MANIFEST).stat()
+            stat = (facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino)
+        except OSError:
+            stat = None
+        if stat is None or stat != self._manifest[0]:
+            self._manifest = (stat, write.read_manifest(self.project.root))
+        return self._manifest[1]
+
+
+def _event_paths(event: Any) -> list[str]:
+    """The paths a file event is about: its source and, for a rename, its destination."""
+    paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+    return [os.fsdecode(p) for p in paths]
+
+
+def _names(event: Any, path: str) -> bool:
+    """True when the file event is about `path`."""
+    return path in _event_paths(event)
 
 
 def _count(number: int, noun: str) -> str:

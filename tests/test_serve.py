@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 
 import pytest
 import watchdog.events
+import watchdog.observers.polling
 
 from conftest import FIXTURES, REPO, make_project
 from generator import pipeline, serve, write
@@ -459,6 +460,74 @@ def test_watcher_holds_events_while_the_generator_writes(preview, mini, monkeypa
     seed.write_text(seed.read_text(encoding="utf-8").replace("He backs eradication.", "He backs it."), encoding="utf-8")
     preview._generate("pages")
     assert seen == [False] and preview._want_rebuild is False
+
+
+def test_watcher_judges_writes_against_the_manifest_as_it_is_now(preview, mini):
+    # The manifest is read once per version of its file, not once per event.
+    generated = mini.docs / "articles" / "petrov-interview.md"
+    assert not preview.wants_rebuild(modified(generated))
+    seed = mini.seeds / "articles" / "petrov-interview.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("He backs eradication.", "He backs it."), encoding="utf-8")
+    before = generated.read_bytes()
+    preview._generate("pages")
+    assert generated.read_bytes() != before  # a new page, and a new manifest recording it
+    assert not preview.wants_rebuild(modified(generated))
+    generated.write_bytes(before)  # by hand: the page the manifest recorded before
+    assert preview.wants_rebuild(modified(generated))
+
+
+def wait_for_rebuild_request(preview: serve.PreviewServer) -> bool:
+    """True when the watcher asked for a rebuild within a few seconds (then the request is cleared)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with preview._rebuild_cond:
+            if preview._want_rebuild:
+                preview._want_rebuild = False
+                return True
+        time.sleep(0.01)
+    return False
+
+
+def replace_by_rename(path: Path, text: str) -> None:
+    """Save as many editors do: a new file, renamed over the old one."""
+    temporary = path.with_name(path.name + ".new~")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's file events checked here are inotify's")
+def test_watcher_hears_saves_from_the_kernel_even_of_a_config_replaced_by_rename(preview, mini):
+    for name in serve.WATCHED:
+        if (mini.root / name).exists():
+            preview.watch(str(mini.root / name))
+    assert not isinstance(preview.observer, watchdog.observers.polling.PollingObserver)
+    preview.observer.start()
+    try:
+        config = mini.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        for number in range(2):  # the second save: the watch survived the first file's replacement
+            replace_by_rename(config, text + f"# saved {number}\n")
+            assert wait_for_rebuild_request(preview), f"save {number} of mkdocs.yml went unheard"
+        seed = mini.seeds / "articles" / "petrov-interview.yaml"
+        replace_by_rename(seed, seed.read_text(encoding="utf-8").replace("He backs eradication.", "He backs it."))
+        assert wait_for_rebuild_request(preview)
+        (mini.root / "README.md").write_text("not watched\n", encoding="utf-8")
+        assert not wait_for_rebuild_request(preview)  # the project's folder is watched for mkdocs.yml only
+    finally:
+        preview.observer.stop()
+        preview.observer.join()
+
+
+def test_watcher_falls_back_to_polling_when_the_kernel_refuses(preview, mini, monkeypatch, capsys):
+    def refused(*args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    preview.watch(str(mini.root / "mkdocs.yml"))  # scheduled before the refusal: moved to the new observer too
+    monkeypatch.setattr(preview.observer, "schedule", refused)
+    preview.watch(str(mini.seeds))
+    assert isinstance(preview.observer, watchdog.observers.polling.PollingObserver)
+    assert {emitter.watch.path for emitter in preview.observer.emitters} == {str(mini.root), str(mini.seeds)}
+    assert "inotify watch limit reached" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("address, message", [
