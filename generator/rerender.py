@@ -87,13 +87,16 @@ class PageTracker:
         return {path: _stat(self.root / "docs" / path) for path in self.paths}
 
     def commit_unwritten(self, found_equal: set[str], before: dict[str, Any]) -> None:
-        """Without a write (warm-up): remember only the pages found equal to their files on disk,
-        and whose files did not change meanwhile (`before`: stats_now() before the rendering)."""
+        """Without a write (warm-up): remember the pages found equal to their files on disk and the
+        pages held as an earlier generation left them, when their files did not change meanwhile
+        (`before`: stats_now() before the rendering).  A page rendered and found different is forgotten."""
         now = self.stats_now()
-        same = {path for path in found_equal if before.get(path) is not None and before[path] == now[path]}
-        self.rendered = {path: recorded for path, recorded in self.rendered.items() if path in same}
-        self.held = []  # nothing of an earlier generation holds
-        self.commit(stats={path: now[path] for path in same})
+        steady = {path for path in self.paths if before.get(path) is not None and before[path] == now[path]}
+        for path in set(self.rendered) - (found_equal & steady) | set(self.held) - steady:
+            self.deps.pages.pop(path, None)
+        self.rendered = {path: recorded for path, recorded in self.rendered.items() if path in found_equal & steady}
+        self.held = [path for path in self.held if path in steady]
+        self.commit(stats={path: now[path] for path in [*self.rendered, *self.held]})
 
     def commit(self, stats: dict[str, Any] | None = None) -> None:
         """After the pages were written: remember what they read, the model and their files' stats."""

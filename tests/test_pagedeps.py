@@ -191,6 +191,17 @@ def test_prepare_learns_every_page_and_writes_nothing(seed_project):
     assert 0 < report.rendered < len(before) / 2
 
 
+def test_prepare_after_a_warm_generation_keeps_what_it_learnt(seed_project):
+    # The server's first generation may render every page (seeds edited while it was off); the
+    # warm-up after it then finds nothing to render, and must not forget what was learnt.
+    memory = pipeline.Memory()
+    pages = pipeline.generate(seed_project, memory).rendered
+    pipeline.prepare(seed_project, memory)
+    assert len(memory.pages.pages) == pages
+    _edit(seed_project.root, ARTICLE, lambda d: d["source"].update(headline=d["source"]["headline"] + " (edited)"))
+    assert 0 < pipeline.generate(seed_project, memory).rendered < pages / 2
+
+
 def test_prepare_forgets_a_page_changed_on_disk(seed_project):
     pipeline.generate(seed_project)
     page = seed_project.root / "docs/articles/lets-just-be-friends.md"
