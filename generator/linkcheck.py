@@ -23,32 +23,27 @@ Material may shorten (`.md-ellipsis`): Material then shows that text in a
 tooltip as HTML.  The theme's overrides (templates/theme/) keep seed text out
 of such labels; this catches a partial that lets it back in.
 
-Pages are read with selectolax (the lexbor HTML5 parser, in C; about a
-twelfth of the standard library's parser's time on a large site), which
-parses as a browser does and knows no line numbers.  A page where it finds
-a problem is read again with html.parser, only to say where each problem is
-(line and column); a problem that parser does not see is still reported,
-without a place.
+Pages are read with selectolax, which knows no line numbers (htmlpage.py).
+A page where it finds a problem is read again with html.parser, only to say
+where each problem is (line and column); a problem that parser does not see
+is still reported, without a place.  A large page repeats its links
+thousands of times (a stance table names the same actors on every row), so
+each link is judged once per folder of pages (_link_key).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from . import parallel
 from .diagnostics import Diagnostic
+from .htmlpage import Page, Script, locate_page, parse_page
 
-# Attributes that load or lead to another resource.
-_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _UNSAFE_SCHEMES = {"javascript", "vbscript", "data"}
 # Where the theme's script files live in the site (Material's bundle and workers, the
@@ -60,163 +55,6 @@ THEME_INLINE_SCRIPTS = (
     'var palette=__md_get("__palette")',  # the reader's colour scheme, before the page paints
     "var target=document.getElementById(location.hash.slice(1))",  # open the <details> a link targets
 )
-
-
-@dataclass
-class Link:
-    """One URL found in a page, with where it is (1-based line and column)."""
-
-    url: str
-    line: int
-    col: int
-
-
-@dataclass
-class Script:
-    """One <script> element: where it is, its src (or None), type, id and text, and if it is in the content."""
-
-    line: int
-    col: int
-    src: str | None
-    type: str
-    id: str
-    in_content: bool
-    text: str = ""
-
-
-@dataclass
-class Page:
-    """What the checker needs from one HTML file: its anchors, links, scripts and event handlers."""
-
-    ids: set[str] = field(default_factory=set)
-    links: list[Link] = field(default_factory=list)
-    scripts: list[Script] = field(default_factory=list)
-    handlers: list[Link] = field(default_factory=list)  # "tag onx=…" with where it is
-    html_labels: list[Link] = field(default_factory=list)  # .md-ellipsis text holding "<", with where it is
-
-
-class _PageParser(HTMLParser):
-    """Collects ids, <a name> anchors and URL attributes (the standard library's parser)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = Page()
-        self._content_depth = 0  # >0 inside Material's .md-content (the page's own content)
-        self._script: Script | None = None
-        self._label: Link | None = None  # the .md-ellipsis label being read
-        self._label_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, offset = self.getpos()
-        self._track_content(tag, attrs)
-        self._track_label(tag, attrs, line, offset + 1)
-        if tag == "script":
-            found = dict(attrs)
-            self._script = Script(line, offset + 1, found.get("src"), (found.get("type") or "").lower(),
-                                  found.get("id") or "", self._content_depth > 0)
-            self.page.scripts.append(self._script)
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.page.handlers.append(Link(f"<{tag} {name}=…>", line, offset + 1))
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.page.ids.add(value)
-            elif name in _URL_ATTRIBUTES:
-                self.page.links.append(Link(value.strip(), line, offset + 1))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._script = None
-        if self._content_depth and tag not in _VOID:
-            self._content_depth -= 1
-        if self._label_depth and tag not in _VOID:
-            self._label_depth -= 1
-            if not self._label_depth and "<" in self._label.url:
-                self.page.html_labels.append(self._label)
-
-    def handle_data(self, data: str) -> None:
-        if self._script is not None:
-            self._script.text += data
-        if self._label_depth:
-            self._label.url += data
-
-    def _track_label(self, tag: str, attrs: list[tuple[str, str | None]], line: int, col: int) -> None:
-        # Material's tooltip for a shortened label is built from the label's text (innerText).
-        if self._label_depth:
-            if tag not in _VOID:
-                self._label_depth += 1
-        elif "md-ellipsis" in (dict(attrs).get("class") or "").split():
-            self._label, self._label_depth = Link("", line, col), 1
-
-    def _track_content(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Depth counting is enough: Material's and Python-Markdown's HTML closes what it opens.
-        if self._content_depth:
-            if tag not in _VOID:
-                self._content_depth += 1
-        elif "md-content" in (dict(attrs).get("class") or "").split():
-            self._content_depth = 1
-
-
-def locate_page(path: Path) -> Page:
-    """What parse_page finds, with the line and column of each item (html.parser: slower)."""
-    parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    parser.close()
-    return parser.page
-
-
-def parse_page(path: Path) -> Page:
-    """The ids, links, scripts, event handlers and HTML-bearing labels of one HTML file (no places)."""
-    page = Page()
-    _read_tree(LexborHTMLParser(path.read_text(encoding="utf-8", errors="replace")), page, in_content=False)
-    return page
-
-
-def _classes(node) -> list[str]:
-    return (node.attributes.get("class") or "").split()
-
-
-def _read_tree(tree: LexborHTMLParser, page: Page, in_content: bool) -> None:
-    """Fill `page` from a lexbor tree; `in_content` when the tree is a part of .md-content."""
-    for node in tree.root.traverse(include_text=False) if tree.root is not None else ():
-        tag, attrs = node.tag, node.attributes
-        for name, value in attrs.items():
-            if name.startswith("on"):
-                page.handlers.append(Link(f"<{tag} {name}=…>", 0, 0))
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                page.ids.add(value)
-            elif name in _URL_ATTRIBUTES:
-                page.links.append(Link(value.strip(), 0, 0))
-        if tag == "script":
-            page.scripts.append(Script(0, 0, attrs.get("src"), (attrs.get("type") or "").lower(),
-                                       attrs.get("id") or "", in_content or _in(node, "md-content"),
-                                       node.text(deep=True)))
-        elif tag == "template":
-            # lexbor keeps a template's content out of the tree; html.parser saw it, so read it too.
-            _read_tree(LexborHTMLParser("<div" + node.html[len("<template"):-len("</template>")] + "</div>"),
-                       page, in_content or _in(node, "md-content"))
-    for label in tree.css(".md-ellipsis"):
-        if not _in(label, "md-ellipsis") and "<" in label.text(deep=True):
-            page.html_labels.append(Link(label.text(deep=True), 0, 0))
-
-
-def _in(node, name: str) -> bool:
-    """True when an element around `node` has the class `name`."""
-    return any(name in _classes(up) for up in _ancestors(node))
-
-
-def _ancestors(node):
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 # The anchor ids of site pages read before in this process, by file, with the stat they were
@@ -251,6 +89,8 @@ class SiteChecker:
             self._folders.update(posixpath.join(here, name) if here != "." else name for name in folders)
             self._files.update(posixpath.join(here, name) if here != "." else name for name in files)
         self._resolved: dict[tuple[str, str], str | None] = {}
+        self._verdicts: dict[tuple[str, str], str | None] = {}  # _link_key -> check_link's answer
+        self._targets: dict[tuple[str, str], str | None] = {}  # _link_key -> _anchor_target's answer
 
     def page(self, name: str) -> Page:
         """The parsed page `name` (relative to the site), parsed once."""
@@ -305,6 +145,12 @@ class SiteChecker:
 
     def _anchor_target(self, page: str, url: str) -> str | None:
         """The site page whose ids a link `url` on `page` must find its #anchor among, or None."""
+        key = _link_key(page, url)
+        if key not in self._targets:
+            self._targets[key] = self._find_anchor_target(page, url)
+        return self._targets[key]
+
+    def _find_anchor_target(self, page: str, url: str) -> str | None:
         if _SCHEME.match(url) or url.startswith("//"):
             return None
         parts = urlsplit(url)
@@ -342,6 +188,12 @@ class SiteChecker:
 
     def check_link(self, page: str, url: str) -> str | None:
         """Why the link `url` on page `page` (relative to the site) is broken or unsafe, or None."""
+        key = _link_key(page, url)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._judge_link(page, url)
+        return self._verdicts[key]
+
+    def _judge_link(self, page: str, url: str) -> str | None:
         scheme = _SCHEME.match(url)
         if scheme:
             if scheme.group(1).lower() in _UNSAFE_SCHEMES:
@@ -361,7 +213,7 @@ class SiteChecker:
 
     def resolve(self, page: str, path: str) -> str | None:
         """The site file (relative to the site) a link path on `page` leads to, or None."""
-        here = posixpath.dirname(page) or "."
+        here = _folder(page) or "."
         if path.startswith("/"):
             if page != "404.html":
                 return None
@@ -379,6 +231,17 @@ class SiteChecker:
         if joined in self._folders:
             joined = posixpath.join(joined, "index.html") if joined != "." else "index.html"
         return joined if joined in self._files else None
+
+
+def _link_key(page: str, url: str) -> tuple[str, str]:
+    """What a link's verdict depends on: its URL and the folder of its page, or the page itself
+    for a URL read from the page's own address (empty, `#x`, `?x`) or from the root (404.html's)."""
+    return (page, url) if not url or url[0] in "#?/" else (_folder(page), url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder(page: str) -> str:
+    return posixpath.dirname(page)
 
 
 def _html_label(text: str) -> str:

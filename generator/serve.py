@@ -24,8 +24,7 @@ serving, the file watching and the browser reloads.  Two things differ from
 - Changes the generator itself makes are ignored by the watcher.  Generated
   pages live in docs/, which is watched for hand-written pages; without this
   filter every edit would build the site twice (the second time because the
-  first one wrote new pages).  A generated file counts as the generator's own
-  change when its content is exactly what the manifest records.  Events that
+  first one wrote new pages; generator/ownwrites.py tells them).  Events that
   arrive while the generator is writing are judged once it has finished,
   because the manifest is written last.
 - A save that changes no page (the same text saved again, a comment in a
@@ -56,6 +55,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from . import partial, pipeline, running, warm, write
 from .diagnostics import BuildError, print_refusal
+from .ownwrites import OwnWrites, event_paths
 from .project import Project
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
@@ -95,7 +95,7 @@ class PreviewServer(LiveReloadServer):
         self.generator = generator or warm.Generator(project, fork=False)
         self.project = project
         self.site_dir = site_dir
-        self.removed: set[str] = set()  # pages the last generation removed
+        self.own_writes = OwnWrites(project.root)  # the watcher's filter
         self.built = False
         self.built_from: partial.DocsState | None = None  # docs/ as the last good build read it
         self.settings: partial.Settings | None = None  # mkdocs.yml as the last full build read it
@@ -103,7 +103,6 @@ class PreviewServer(LiveReloadServer):
         self._events_lock = threading.Lock()
         self._generating = False
         self._held: list[Any] = []
-        self._manifest: tuple[Any, dict[str, str]] = (None, {})  # (the manifest file's stat, its entries)
         self.observer = watchdog.observers.Observer()  # the kernel's events (see the module's docstring)
 
     # ------------------------------------------------------------------ building
@@ -237,7 +236,8 @@ class PreviewServer(LiveReloadServer):
         try:
             report = self.generator.generate(part, since)
             # Both parts' removals: events for the pages part's may arrive during the data part.
-            self.removed = set(report.removed) | (self.removed if part == "data" else set())
+            removed = self.own_writes.removed
+            self.own_writes.removed = set(report.removed) | (removed if part == "data" else set())
             return report
         finally:
             with self._events_lock:
@@ -299,47 +299,12 @@ class PreviewServer(LiveReloadServer):
         """True when the event may change the site and is not the generator's own write."""
         if event.is_directory or event.event_type not in CHANGES:
             return False
-        return any(not self._own_or_hidden(Path(p)) for p in _event_paths(event))
-
-    def _own_or_hidden(self, path: Path) -> bool:
-        try:
-            relative = path.resolve().relative_to(self.project.root.resolve())
-        except ValueError:
-            return False
-        # Dot files: the writer's temporary files, the manifest, editors' swap files.
-        if any(part.startswith(".") for part in relative.parts):
-            return True
-        name = relative.as_posix()
-        recorded = self._recorded().get(name)
-        if recorded is not None:
-            try:
-                return write.digest(path.read_bytes()) == recorded
-            except OSError:
-                return False
-        return name in self.removed and not path.exists()
-
-    def _recorded(self) -> dict[str, str]:
-        """The manifest's entries, read again only when its file changed (a generation writes
-        dozens of pages, each an event judged here, and the manifest is megabytes at scale)."""
-        try:
-            facts = (self.project.root / write.MANIFEST).stat()
-            stat = (facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino)
-        except OSError:
-            stat = None
-        if stat is None or stat != self._manifest[0]:
-            self._manifest = (stat, write.read_manifest(self.project.root))
-        return self._manifest[1]
-
-
-def _event_paths(event: Any) -> list[str]:
-    """The paths a file event is about: its source and, for a rename, its destination."""
-    paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
-    return [os.fsdecode(p) for p in paths]
+        return any(not self.own_writes.own_or_hidden(Path(p)) for p in event_paths(event))
 
 
 def _names(event: Any, path: str) -> bool:
     """True when the file event is about `path`."""
-    return path in _event_paths(event)
+    return path in event_paths(event)
 
 
 def _count(number: int, noun: str) -> str:

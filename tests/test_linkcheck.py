@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES, make_project
-from generator import linkcheck
+from generator import htmlpage, linkcheck
 from helpers import briefing, snapshot
 
 PAGE = """<!doctype html>
@@ -169,7 +169,7 @@ def test_what_lexbor_reads_and_html_parser_places(tmp_path):
                                                    '\n<a href="#kept">k</a>'),
         "fine/index.html": THEME.format(up="../", content='<template><a href="../#kept">k</a></template>'),
     })
-    page = linkcheck.parse_page(root / "index.html")
+    page = htmlpage.parse_page(root / "index.html")
     assert "kept" in page.ids and [s.in_content for s in page.scripts if s.text == "alert(1)"] == [True]
     assert [(link.line, link.col) for link in page.links][:1] == [(0, 0)]  # lexbor knows no places
     assert [str(d) for d in linkcheck.check_site(root)] == ["site/index.html:8:1: error: <script> in the page content"]
@@ -177,7 +177,7 @@ def test_what_lexbor_reads_and_html_parser_places(tmp_path):
 
 def test_a_problem_only_lexbor_sees_is_reported_without_a_place(tmp_path, monkeypatch):
     root = site(tmp_path, {"index.html": '<a href="nowhere/">x</a>'})
-    monkeypatch.setattr(linkcheck, "locate_page", lambda path: linkcheck.Page())
+    monkeypatch.setattr(linkcheck, "locate_page", lambda path: htmlpage.Page())
     assert [str(d) for d in linkcheck.check_site(root)] == ["site/index.html: error: link 'nowhere/' leads to no file in the site"]
 
 
@@ -187,7 +187,7 @@ def test_a_second_check_reads_again_only_the_link_targets_that_changed(tmp_path,
     root = site(tmp_path, {f"p{n}/index.html": f'<a href="../t{n % 5}/#top">t</a>' for n in range(20)}
                 | {f"t{n}/index.html": "" for n in range(5)})
     read: list[str] = []
-    real = linkcheck.parse_page
+    real = htmlpage.parse_page
     monkeypatch.setattr(linkcheck, "parse_page", lambda path: read.append(path.parent.name) or real(path))
     monkeypatch.setattr(linkcheck, "_KNOWN_IDS", {})
     monkeypatch.setenv("BRIEFING_SERIAL", "1")
@@ -210,7 +210,7 @@ def test_after_a_whole_check_a_partial_one_reads_only_its_own_pages(tmp_path, mo
     monkeypatch.setenv("BRIEFING_SERIAL", "1")
     assert linkcheck.check_site(root) == []
     read: list[str] = []
-    real = linkcheck.parse_page
+    real = htmlpage.parse_page
     monkeypatch.setattr(linkcheck, "parse_page", lambda path: read.append(path.parent.name) or real(path))
     assert linkcheck.check_site(root, pages=["p3/index.html"]) == []
     assert read == ["p3"]  # p4, which it links into, was read by the whole check
