@@ -85,6 +85,11 @@ def load_briefing(project: Project, memory: Memory | None = None) -> model.Brief
     return briefing
 
 
+# A warm generation's pages are few, but among them are the largest (the indexes, the stance pages,
+# the glossary name most articles): from this many, sharing them with a forked worker pays.
+WARM_MIN_JOBS = 8
+
+
 def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None = None,
             part: str = "all", tracker: rerender.PageTracker | None = None) -> list[write.Output]:
     """Every generated file: pages, the abbreviation feed, the JSON Schemas and the data files.
@@ -108,7 +113,7 @@ def outputs(project: Project, briefing: model.Briefing, keep: spool.Spool | None
         # The data files alone (briefing serve's second step) are four jobs of a second or more each
         # at 1,000 articles: worth the fork that the default (hundreds of pages) waits for.
         done = parallel.run_all(_run, [*data, *(functools.partial(render_job, job, keeper) for job in pages)],
-                                min_jobs=2 if part == "data" else None)
+                                min_jobs=2 if part == "data" else None if tracker is None else WARM_MIN_JOBS)
     made = done[len(data):] if tracker is None else tracker.collect(pages, done[len(data):])
     sources = _page_sources(briefing)
     # The pages as bytes (half the memory of str), or as spool.Kept.
