@@ -38,7 +38,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from . import parallel, searchindex
+from . import parallel, searchindex, searchpieces
 from .htmlcache import DigestCache
 from .piecewise import PageRenderer, body
 from .write import MANIFEST, digest
@@ -210,7 +210,10 @@ class FastRoute:
         if made is not None and self.finish is not None and self.search_cache is not None:
             # The entries Material's index will want for this page, if its HTML ends the same there.
             page = self.renderer.page(src_uri, made, page_meta, self.finish)
-            made["search"] = [searchindex.entries_key(page), searchindex.page_entries(page)]
+            pieces = [done for _key, done in made["pieces"]]
+            entries = (searchpieces.page_entries(page, pieces, self.finish) if len(pieces) > 1
+                       else searchindex.page_entries(page))
+            made["search"] = [searchindex.entries_key(page), entries]
         return made
 
     def prune(self) -> None:
