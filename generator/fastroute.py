@@ -94,7 +94,8 @@ def _stat_key(path: Path) -> tuple[int, int, int] | None:
 
 def _code_digest(config) -> str:
     """A digest of our own code that shapes a body: this module and our Markdown extensions (mkdocs.yml)."""
-    names = {"generator.fastroute", "generator.piecewise", "generator.chunking", "generator.searchindex"}
+    names = {"generator.fastroute", "generator.piecewise", "generator.chunking", "generator.searchindex",
+             "generator.searchpieces"}
     names |= {name for name in config.markdown_extensions if isinstance(name, str) and name.startswith("generator.")}
     found = hashlib.sha256()
     for name in sorted(names):

@@ -98,7 +98,7 @@ class AbbrTreeprocessor(abbr.AbbrTreeprocessor):
         self.iter_element(root)
         if self.first_per_section:
             carried = _carried[-1] if _carried else None
-            seen = first_use_per_section(root, carried.seen if carried else set())
+            seen = first_use_per_section(root, carried.seen if carried else set(), carried)
             if carried is not None:
                 carried.seen = seen
 
@@ -109,6 +109,11 @@ class CarriedSection:
 
     def __init__(self, seen: set[str]):
         self.seen = set(seen)
+        # Every term the piece met, underlined or not: of the terms met before, the piece's HTML
+        # depends only on these.  `restarted`: a heading in the piece started a section, so
+        # `seen` at its end owes nothing to what came before the piece.
+        self.met: set[str] = set()
+        self.restarted = False
 
 
 # The fast route converts a large page in pieces (generator/chunking.py).  A piece must
@@ -132,11 +137,12 @@ def carried_section(seen: set[str]):
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def first_use_per_section(root: etree.Element, seen: set[str]) -> set[str]:
+def first_use_per_section(root: etree.Element, seen: set[str], noted: CarriedSection | None = None) -> set[str]:
     """Keep each abbreviation's first <abbr> in each section (a heading starts one); the others
     become plain text again, as do those in headings.  Those kept are focusable (tabindex 0),
     so keyboard users reach their definitions too.  `seen`: the terms the section met before
-    `root` (an empty set for a whole page); returns those it has met at root's end.
+    `root` (an empty set for a whole page); returns those it has met at root's end.  `noted`
+    gets every term met and whether a heading started a section.
 
     An article page used to underline a term at every one of its uses, 193
     underlines in 2,500 words; once per section explains it where it is met.
@@ -145,6 +151,8 @@ def first_use_per_section(root: etree.Element, seen: set[str]) -> set[str]:
     for child in list(root):
         if child.tag in _HEADINGS:
             seen = set()
+            if noted is not None:
+                noted.restarted = True
         # A link with a title has its own tooltip (generator/names.py): a term inside it is
         # explained by the link, and a second tooltip on top of the first would hide it.
         in_titled_link = {id(el) for a in child.iter("a") if a.get("title") for el in a.iter("abbr")}
@@ -158,6 +166,8 @@ def first_use_per_section(root: etree.Element, seen: set[str]) -> set[str]:
             else:
                 el.set("tabindex", "0")
             seen.add(el.text or "")
+            if noted is not None:
+                noted.met.add(el.text or "")
         if drop:
             _unwrap(child, set(map(id, drop)))
     return seen

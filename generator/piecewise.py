@@ -125,17 +125,20 @@ class PageRenderer:
         """The entry of a page made of these pieces; None when they do not join into the page's
         body (a piece not shaped as expected, a heading id in two pieces)."""
         pieces = []
-        seen: list[str] = []
+        seen: set[str] = set()  # the glossary's terms the section met before the piece (markdown_abbr)
         for piece in cut:
-            key = self.key(src_uri, piece.markdown, page_meta, piece.opens, piece.closes, piece.gap, "\x1f".join(seen))
-            done = kept.get(key) or self._convert(src_uri, piece, page_meta, seen)
+            key = self.key(src_uri, piece.markdown, page_meta, piece.opens, piece.closes, piece.gap)
+            done = kept.get(key)
+            # Its HTML depends on the terms met before it only through those it meets itself.
+            if done is None or set(done["before"]) != seen & set(done["met"]):
+                done = self._convert(src_uri, piece, page_meta, seen)
             if done is None:
                 return None
             pieces.append([key, done])
-            seen = done["seen"]
+            seen = set(done["seen"]) if done["restarted"] else seen | set(done["met"])
         return _joined(pieces)
 
-    def _convert(self, src_uri: str, piece: chunking.Piece, page_meta: dict, seen: list[str]) -> dict | None:
+    def _convert(self, src_uri: str, piece: chunking.Piece, page_meta: dict, seen: set[str]) -> dict | None:
         """MkDocs' own render of one piece, as plain data; None when its HTML is not shaped as
         the piece expects.  Raises _Logged when the render logged anything."""
         from mkdocs.structure.pages import Page
@@ -157,7 +160,8 @@ class PageRenderer:
                 "html": html, "gap": piece.gap, "toc": _flat_toc(page.toc), "title": page.title,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links_to_anchors": {target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
-                "seen": sorted(section.seen),
+                "seen": sorted(section.seen), "met": sorted(section.met), "restarted": section.restarted,
+                "before": sorted(seen & section.met),
             }
         finally:
             file.page = owner  # MkDocs makes its own Page objects after this

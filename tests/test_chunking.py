@@ -173,7 +173,39 @@ def test_random_pages_in_pieces_are_the_pages_converted_whole(tmp_path, monkeypa
         if whole is not None:
             assert_same(whole, cut, f"random page {number}:\n{markdown}")
             cut_pages += len(cut["pieces"]) > 1
+            # An edit that moves a term's first use: the pieces kept from `cut` still join into the page.
+            term = rng.choice(terms)
+            edited = markdown.replace(term, "aid", 1) if term in markdown else f"{term} first.\n\n{markdown}"
+            again = render.entry(src, edited, {}, cut)
+            whole = render.entry(src, edited, {}, whole=True)
+            assert (whole is None) == (again is None), edited
+            if whole is not None:
+                assert_same(whole, again, f"random page {number}, edited:\n{edited}")
     assert cut_pages > RANDOM_PAGES // 4  # the others hold what is never cut (raw HTML inside a block)
+
+
+def test_a_term_met_earlier_converts_again_only_the_pieces_that_use_it(tmp_path, monkeypatch):
+    # The first use of a glossary term is underlined once per section: an edit that makes a term's
+    # first use earlier changes the section's pieces that use it after, and only those.
+    project = make_project(tmp_path / "p", REPO / "seeds")
+    render = renderer(project, monkeypatch)
+    small_pieces(monkeypatch, 2048)
+    markdown, page_meta = pages(project)["stances.md"]
+    terms = re.findall(r"^\*\[(.+?)\]:", (project.root / "includes" / "abbreviations.md").read_text(encoding="utf-8"), re.M)
+    last = render.entry("stances.md", markdown, page_meta)
+    sections = re.split(r"(?m)^(?=## )", markdown)
+    largest = max(range(1, len(sections)), key=lambda n: len(sections[n]))
+    heading_line, rest = sections[largest].split("\n", 1)
+    used = [term for term in terms if re.search(rf"\b{re.escape(term)}\b", rest)]
+    term = min(used, key=lambda t: rest.count(t))  # a term few of the section's pieces use
+    sections[largest] = f"{heading_line}\n\nOn {term}, first.\n{rest}"
+    edited = "".join(sections)
+    before = render.converted
+    again = render.entry("stances.md", edited, page_meta, last)
+    assert_same(render.entry("stances.md", edited, page_meta, whole=True), again, "edited")
+    pieces_using = sum(1 for _key, done in again["pieces"] if term in done["met"])
+    # The new piece, the next one if a cut moved, and those using the term (9 of 35 before this rule).
+    assert render.converted - before <= 2 + pieces_using < len(again["pieces"]) // 2
 
 
 @pytest.mark.parametrize("page", [
