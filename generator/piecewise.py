@@ -76,6 +76,7 @@ class PageRenderer:
         self.files = files
         self.salt = salt
         self.converted = 0  # pieces converted by this object in this process
+        self.titles = nav_titles(config.nav)
 
     def key(self, src_uri: str, markdown: str, page_meta: dict | None = None, *more: str) -> str:
         """The cache key of `markdown` (with its front matter `page_meta`, and `more`) at `src_uri`."""
@@ -116,7 +117,10 @@ class PageRenderer:
         finally:
             file.page = owner  # MkDocs makes its own Page objects after this
         page.meta = page_meta
-        page.title = made["title"]
+        if src_uri in self.titles:  # as MkDocs titles it: the nav's title, then the front matter's, then the heading
+            page.title = self.titles[src_uri]
+        elif "title" not in page_meta:
+            page.title = made["title"]
         page.toc = get_toc(made["toc"])
         page.content = body(made) if finish is None else finish(body(made), page)
         return page
@@ -165,6 +169,23 @@ class PageRenderer:
             }
         finally:
             file.page = owner  # MkDocs makes its own Page objects after this
+
+
+def nav_titles(nav) -> dict[str, str]:
+    """The title mkdocs.yml's `nav` gives each page it names as `Title: page.md` (the first, if twice)."""
+    found: dict[str, str] = {}
+    if isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                found.setdefault(value, str(title))
+            else:
+                for page, named in nav_titles(value).items():
+                    found.setdefault(page, named)
+    elif isinstance(nav, list):
+        for item in nav:
+            for page, named in nav_titles(item).items():
+                found.setdefault(page, named)
+    return found
 
 
 def body(entry: dict) -> str:
