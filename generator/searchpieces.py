@@ -6,24 +6,26 @@ rendered in pieces (chunking.py), and an edit changes one or two of them;
 parsing the other pieces again was most of the search work of an edit.
 
 Material's parser reads a page as sections, each a heading and the text
-after it.  What a piece adds to the section it falls in depends on the
-piece and on a little of what came before it (`_State`):
+after it.  What a piece adds depends on the piece and on a little of what
+came before it (`_State`):
 
 - the open elements at the cut (none, or the list or table the cut is in);
-- which of the kept tags (<p>, <code>, <li>, ...) the section's text
+- the element and depth of the section the piece starts in;
+- which of the kept tags (<p>, <code>, <li>, ...) that section's text
   already holds, followed by other text (Material drops a kept element
   left empty by looking back to the first of its tag in the section);
 - whether the section's text so far ends with a space (spaces collapse).
 
-A piece that starts no section (no heading), excludes nothing
-(`data-search-exclude`, line numbers) and falls in a section that is not
-nested (a heading inside another element) is parsed on its own, by a
-parser primed with that state, and the text it adds is kept in the piece's
-cache entry under that state.  The next build of the page takes it from
-there when the piece and the state are the same.  Every other piece is fed
-to the page's own parser, as Material does.  The entries are then made by
-Material's own entry maker; tests compare them with page_entries' on whole
-briefings.
+A piece that excludes nothing (`data-search-exclude`, line numbers), falls
+in a section that is not nested (a heading inside another element) and
+starts only sections that are not nested either is parsed on its own, by a
+parser primed with that state; the text it adds to the section it starts
+in, and the sections it starts, are kept in the piece's cache entry under
+that state.  The next build of the page takes them from there when the
+piece and the state are the same.  Every other piece is fed to the page's
+own parser, as Material does.  The entries are then made by Material's own
+entry maker; tests compare them with page_entries' on random pages and on
+whole briefings.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from material.plugins.search.plugin import Element, Parser, SearchIndex, Section
 
 from . import searchindex
 
-# A piece with any of these is fed to the page's parser: it starts a section or changes what is skipped.
-_NOT_ALONE = re.compile(r"<h[1-6x][\s>/]|data-search-exclude|linenodiv", re.IGNORECASE)
+# A piece with any of these is fed to the page's parser: it changes what is skipped.
+_NOT_ALONE = re.compile(r"data-search-exclude|linenodiv", re.IGNORECASE)
 # What Material's parser skips unless told otherwise, and the tags it keeps in the text (its Parser.__init__).
 _BASE_SKIP = frozenset(Parser().skip)
 _KEEP = frozenset(Parser().keep)
@@ -62,10 +64,15 @@ def page_entries(page, pieces: list[dict], finish: Callable[[str, object], str] 
             parser.feed(text)
             state.forget()
         else:
-            text_added, context = added
+            text_added, sections, context = added
             parser.section.text.extend(text_added)
-            parser.context = [Element(tag, dict(attrs)) for tag, attrs in context]
             state.note(parser.section, text_added)
+            for tag, depth, ident, title, section_text in sections:  # the sections the piece started
+                section = Section(Element(tag), depth)
+                section.id, section.title, section.text = ident, list(title), list(section_text)
+                parser.data.append(section)
+                parser.section = section
+            parser.context = [Element(tag, dict(attrs)) for tag, attrs in context]
     parser.close()
     # Material's SearchIndex.add_entry_from_context, from here on.
     scratch = SearchIndex()
@@ -75,30 +82,35 @@ def page_entries(page, pieces: list[dict], finish: Callable[[str, object], str] 
     return scratch.entries
 
 
-def _alone(done: dict, text: str, key: str, parser: Parser) -> tuple[list[str], list] | None:
-    """(the text the piece adds to the section, the open elements after it): kept in the piece's
-    entry, or parsed now by a parser primed with the state `key`; None when it cannot be alone."""
+def _alone(done: dict, text: str, key: str, parser: Parser) -> tuple[list[str], list, list] | None:
+    """(the text the piece adds to the section it starts in, the sections it starts, the open
+    elements after it): kept in the piece's entry, or parsed now by a parser primed with the
+    state `key`; None when the piece cannot be read alone."""
     kept = done.get("search")
-    if isinstance(kept, list) and len(kept) == 3 and kept[0] == key:
-        return kept[1], kept[2]
+    if isinstance(kept, list) and len(kept) == 4 and kept[0] == key:
+        return kept[1], kept[2], kept[3]
     primed, prefix = _primed(parser, json.loads(key))
     primed.feed(text)
-    if (primed.rawdata or primed.cdata_elem is not None or primed.data[1:] or primed.section is not primed.data[0]
-            or set(primed.skip) != _BASE_SKIP):
-        return None  # ends inside a tag or a script, or made a section: the page's parser reads it
-    added = primed.section.text[len(prefix):]
+    first, *started = primed.data
+    if (primed.rawdata or primed.cdata_elem is not None or first.title or set(primed.skip) != _BASE_SKIP
+            or primed.section is not primed.data[-1] or any(section.depth != 1 for section in started)):
+        # It ends inside a tag or a script, adds to a title, or starts a section inside another
+        # element (which Material leaves for an earlier one): the page's parser reads it.
+        return None
+    added = first.text[len(prefix):]
+    sections = [[s.el.tag, s.depth, s.id, s.title, s.text] for s in started]
     context = [[el.tag, sorted(el.attrs.items())] for el in primed.context]
-    done["search"] = [key, added, context]
-    return added, context
+    done["search"] = [key, added, sections, context]
+    return added, sections, context
 
 
 def _primed(parser: Parser, state: list) -> tuple[Parser, list[str]]:
     """A fresh parser in the state `state` (see _State.key), and the text it was primed with."""
-    context, sticky, ending = state
+    tag, depth, context, sticky, ending = state
     primed = Parser()
-    primed.context = [Element(tag, dict(attrs)) for tag, attrs in context]
+    primed.context = [Element(name, dict(attrs)) for name, attrs in context]
     # The section's own element and depth: they decide what counts as its title and when it ends.
-    primed.section = Section(Element(parser.section.el.tag), parser.section.depth)
+    primed.section = Section(Element(tag), depth)
     primed.data.append(primed.section)
     prefix = [item for tag in sticky for item in (f"<{tag}>", "x")] + ([] if ending is None else [ending])
     primed.section.text.extend(prefix)
@@ -137,7 +149,7 @@ class _State:
         text = section.text
         ending = None if not text else " " if text[-1].isspace() else "x"
         context = [[el.tag, sorted(el.attrs.items())] for el in parser.context]
-        return json.dumps([context, sorted(self.first), ending])
+        return json.dumps([section.el.tag, section.depth, context, sorted(self.first), ending])
 
     def _scan(self, text: list[str], start: int) -> None:
         for index in range(start, len(text)):
