@@ -230,7 +230,9 @@ def merge_search_bytes(old: bytes, partial: dict, rebuilt: set[str]) -> bytes | 
         location = _LOCATION.match(body, start)
         if location is None:
             return None
-        kept.append((json.loads(b'"' + location.group(1) + b'"').split("#", 1)[0], body[start:end - 1]))
+        raw = location.group(1)  # JSON string content: decoded by json only when it holds an escape
+        address = raw.decode("utf-8") if b"\\" not in raw else json.loads(b'"' + raw + b'"')
+        kept.append((address.split("#", 1)[0], body[start:end - 1]))
     fresh = [(entry["location"].split("#", 1)[0], json.dumps(entry, separators=(",", ":"), default=str).encode())
              for entry in partial["docs"]]
     merged = merge_entries(kept, fresh, rebuilt, lambda entry: entry[0])
