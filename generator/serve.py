@@ -53,7 +53,7 @@ import watchdog.observers
 import watchdog.observers.polling
 from mkdocs.livereload import LiveReloadServer
 
-from . import partial, pipeline, running, warm, write
+from . import partial, pipeline, running, warm
 from .diagnostics import BuildError, print_refusal
 from .ownwrites import OwnWrites, event_paths
 from .project import Project
