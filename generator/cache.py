@@ -45,6 +45,15 @@ def _files(folder: Path, skip: Path | None = None) -> list[Path]:
     return sorted(found, key=lambda path: path.parts)
 
 
+def stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    """A file's (mtime, ctime, size, inode): any write or replacement changes it; None when it is gone."""
+    try:
+        facts = path.stat()
+    except OSError:
+        return None
+    return facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino
+
+
 def folder_digest(folder: Path) -> str | None:
     """A digest of every file under `folder`, names and contents (None if one cannot be read)."""
     return _digest("", (("folder", _files(folder)),))

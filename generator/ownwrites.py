@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import write
+from . import cache, write
 
 
 class OwnWrites:
@@ -44,11 +44,7 @@ class OwnWrites:
     def _recorded(self) -> dict[str, str]:
         """The manifest's entries, read again only when its file changed (a generation writes
         dozens of pages, each an event judged here, and the manifest is megabytes at scale)."""
-        try:
-            facts = (self.root / write.MANIFEST).stat()
-            stat = (facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino)
-        except OSError:
-            stat = None
+        stat = cache.stat_key(self.root / write.MANIFEST)
         if stat is None or stat != self._manifest[0]:
             self._manifest = (stat, write.read_manifest(self.root))
         return self._manifest[1]

@@ -43,6 +43,7 @@ from pathlib import Path
 from . import site, write
 from .diagnostics import BuildError
 from .linkcheck import check_site
+from .piecewise import nav_entries
 from .project import Project, read_files
 
 # Links between pages as the generator and editors write them: Markdown `](x.md#a)` and HTML `href="x.md"`.
@@ -175,17 +176,7 @@ def nav_pages(nav) -> set[str]:
     """Every page mkdocs.yml's `nav` names; with no nav, '*' (MkDocs lists every page)."""
     if nav is None:
         return {"*"}
-    found: set[str] = set()
-    stack = [nav]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.add(item)
-        elif isinstance(item, dict):
-            stack += list(item.values())
-        elif isinstance(item, list):
-            stack += item
-    return found
+    return {page for _title, page in nav_entries(nav)}
 
 
 def html_path(page: str, use_directory_urls: bool) -> str:

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import logging
+from typing import Iterator
 
 from markdown.extensions.toc import nest_toc_tokens
 
@@ -171,20 +172,24 @@ class PageRenderer:
             file.page = owner  # MkDocs makes its own Page objects after this
 
 
-def nav_titles(nav) -> dict[str, str]:
-    """The title mkdocs.yml's `nav` gives each page it names as `Title: page.md` (the first, if twice)."""
-    found: dict[str, str] = {}
-    if isinstance(nav, dict):
-        for title, value in nav.items():
-            if isinstance(value, str):
-                found.setdefault(value, str(title))
-            else:
-                for page, named in nav_titles(value).items():
-                    found.setdefault(page, named)
+def nav_entries(nav, title: str | None = None) -> Iterator[tuple[str | None, str]]:
+    """(its title, or None, and the page) of every page mkdocs.yml's `nav` names, in order."""
+    if isinstance(nav, str):
+        yield title, nav
+    elif isinstance(nav, dict):
+        for named, value in nav.items():
+            yield from nav_entries(value, str(named))
     elif isinstance(nav, list):
         for item in nav:
-            for page, named in nav_titles(item).items():
-                found.setdefault(page, named)
+            yield from nav_entries(item)
+
+
+def nav_titles(nav) -> dict[str, str]:
+    """The title the nav gives each page it names as `Title: page.md` (the first, if twice)."""
+    found: dict[str, str] = {}
+    for title, page in nav_entries(nav):
+        if title is not None:
+            found.setdefault(page, title)
     return found
 
 

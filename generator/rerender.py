@@ -63,7 +63,7 @@ class PageTracker:
     def _moved(self, path: str) -> bool:
         """True when the page's file is not as the last generation left it (or the manifest lacks it)."""
         recorded = self.stats.get(path)
-        return recorded is None or f"docs/{path}" not in self.manifest or recorded != _stat(self.root / "docs" / path)
+        return recorded is None or f"docs/{path}" not in self.manifest or recorded != cache.stat_key(self.root / "docs" / path)
 
     @staticmethod
     def render_job(job: tuple[str, Any, tuple], keep: Callable | None = None) -> tuple[Any, pagedeps.Recorded]:
@@ -84,7 +84,7 @@ class PageTracker:
 
     def stats_now(self) -> dict[str, Any]:
         """Every page file's stat as it is now."""
-        return {path: _stat(self.root / "docs" / path) for path in self.paths}
+        return {path: cache.stat_key(self.root / "docs" / path) for path in self.paths}
 
     def commit_unwritten(self, found_equal: set[str], before: dict[str, Any]) -> None:
         """Without a write (warm-up): remember the pages found equal to their files on disk and the
@@ -92,7 +92,7 @@ class PageTracker:
         (`before`: stats_now() before the rendering).  A page rendered and found different is forgotten."""
         now = self.stats_now()
         steady = {path for path in self.paths if before.get(path) is not None and before[path] == now[path]}
-        for path in set(self.rendered) - (found_equal & steady) | set(self.held) - steady:
+        for path in (set(self.rendered) - (found_equal & steady)) | (set(self.held) - steady):
             self.deps.pages.pop(path, None)
         self.rendered = {path: recorded for path, recorded in self.rendered.items() if path in found_equal & steady}
         self.held = [path for path in self.held if path in steady]
@@ -115,14 +115,6 @@ class PageTracker:
         deps.summaries, deps.fixed, deps.values = self.summaries, self.fixed, self.values
         self.stats.clear()
         self.stats.update(self.stats_now() if stats is None else stats)
-
-
-def _stat(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        facts = path.stat()
-    except OSError:
-        return None
-    return facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino
 
 
 def templates_digest(templates: Path) -> str | None:

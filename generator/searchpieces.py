@@ -65,8 +65,7 @@ def page_entries(page, pieces: list[dict], finish: Callable[[str, object], str] 
             state.forget()
         else:
             text_added, sections, context = added
-            parser.section.text.extend(text_added)
-            state.note(parser.section, text_added)
+            parser.section.text.extend(text_added)  # State.key reads it from where it stopped
             for tag, depth, ident, title, section_text in sections:  # the sections the piece started
                 section = Section(Element(tag), depth)
                 section.id, section.title, section.text = ident, list(title), list(section_text)
@@ -129,11 +128,6 @@ class _State:
     def forget(self) -> None:
         """The page's parser read a piece itself: look at its section again from the start."""
         self.section = None
-
-    def note(self, section: Section, added: list[str]) -> None:
-        """Follow `added`, just appended to the section's text."""
-        if section is self.section:
-            self._scan(section.text, len(section.text) - len(added))
 
     def key(self, parser: Parser) -> str | None:
         """The state a piece would start in, as a key; None when it cannot be parsed alone."""
