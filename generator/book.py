@@ -30,7 +30,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import analysis, pipeline, svg, write
+from . import analysis, atomicfile, pipeline, svg, write
 from .diagnostics import BuildError, Diagnostic
 from .markup import plain_mentions
 from .project import Project
@@ -185,8 +185,8 @@ def build_pdf(project: Project, paper: str = "a4", briefing: Briefing | None = N
     target = project.root / PATH
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write.remove_leftovers(target.parent, write.TEMP_FILE)  # what killed runs left
-        write.atomic_write(target, data, folder_exists=True)
+        atomicfile.remove_leftovers(target.parent, atomicfile.TEMP_FILE)  # what killed runs left
+        atomicfile.atomic_write(target, data, folder_exists=True)
     except OSError as exc:
         raise BuildError([write.cannot_write(PATH, exc)]) from None
     return Book(target, pages, len(data), paper, time.perf_counter() - started)

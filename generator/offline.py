@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import linkcheck, running, write
+from . import atomicfile, linkcheck, running, write
 from .site import build_site
 from .diagnostics import BuildError, Diagnostic
 from .project import Project, leads_outside
@@ -196,7 +196,7 @@ def write_zip(site: Path, zip_path: Path) -> int:
     """Pack `site` under its own folder name; replace zip_path only when complete."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     # What killed runs left (their process is gone).
-    write.remove_leftovers(zip_path.parent, re.compile(rf"^\.{re.escape(zip_path.name)}\.(\d+)-.*\.partial$"))
+    atomicfile.remove_leftovers(zip_path.parent, re.compile(rf"^\.{re.escape(zip_path.name)}\.(\d+)-.*\.partial$"))
     files = sorted(p for p in site.rglob("*") if p.is_file())
     folders = [site, *sorted(p for p in site.rglob("*") if p.is_dir())]
     # A name of its own per process: two offline builds at once (which the build lock
@@ -217,7 +217,7 @@ def write_zip(site: Path, zip_path: Path) -> int:
                 entry.external_attr = (stat.S_IFREG | 0o644) << 16
                 archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED, 9)
         # mkstemp made it 0600: give the zip the mode open() would have.
-        os.chmod(partial, write.file_mode())
+        os.chmod(partial, atomicfile.file_mode())
         os.replace(partial, zip_path)
     finally:
         partial.unlink(missing_ok=True)

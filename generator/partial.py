@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import site, write
+from . import atomicfile, site
 from .diagnostics import BuildError
 from .linkcheck import check_site
 from .piecewise import nav_entries
@@ -331,7 +331,7 @@ def _merge_indexes(site_dir: Path, old: dict[str, bytes], rebuilt: set[str]) -> 
             if merged_data is None:
                 raise BuildError([site.failed(RuntimeError(f"{name}: a page is listed that was not before"))])
             merged = _as_material_writes(name, merged_data)
-        write.atomic_write(site_dir / name, merged)
+        atomicfile.atomic_write(site_dir / name, merged)
 
 
 def _as_material_writes(name: str, data: dict) -> bytes:
@@ -364,4 +364,4 @@ def _restore(site_dir: Path, saved: dict[str, bytes | None]) -> None:
         if data is None:
             path.unlink(missing_ok=True)
         else:
-            write.atomic_write(path, data)
+            atomicfile.atomic_write(path, data)

@@ -13,7 +13,7 @@ cleaning up never touches anything outside the project:
   build and of the preview server; `spool-<pid>-…/`: generated files
   waiting to be written (spool.py).  They are removed when the run ends
   (also on Ctrl+C or SIGTERM); those of a killed run (its process is gone)
-  are removed by the next run (write.remove_leftovers).
+  are removed by the next run (atomicfile.remove_leftovers).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from . import write
+from . import atomicfile
 from .diagnostics import Diagnostic
 
 try:
@@ -96,7 +96,7 @@ def one_at_a_time(root: Path) -> Iterator[None]:
 def scratch_folder(root: Path, kind: str) -> Path:
     """A new empty folder `.briefing-run/<kind>-<pid>-…/`, after removing those of killed runs."""
     folder = run_folder(root)
-    write.remove_leftovers(folder, SCRATCH)
+    atomicfile.remove_leftovers(folder, SCRATCH)
     try:
         return Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=folder))
     except OSError as exc:

@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from . import swap, write
+from . import atomicfile, swap, write
 from .diagnostics import BuildError, Diagnostic, shown as shown_path
 from .linkcheck import check_site
 from .project import Project
@@ -126,7 +126,7 @@ def build_site(
         swap.finish_interrupted_swap(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
         # mkdtemp makes it 0700, and it becomes site/: a web server could not enter it.
-        os.chmod(staging, write.folder_mode())
+        os.chmod(staging, atomicfile.folder_mode())
     except OSError as exc:
         raise BuildError([write.cannot_write(shown, exc)]) from None
     try:

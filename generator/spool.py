@@ -10,7 +10,8 @@ made (in the forked workers too):
 - a file whose content is already on disk, byte for byte, keeps only its
   digest (nothing to write; a no-op or an edit touches few files);
 - any other is written to the run's spool folder, `.briefing-run/spool-<pid>-…/`,
-  and read back, one file at a time, when write.apply puts it in place.
+  and renamed into place when write.apply writes it (read back and copied
+  only when docs/ is on another file system).
 
 The folder is removed when generation ends, however it ends; a killed run's
 is removed by the next run (running.scratch_folder).

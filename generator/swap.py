@@ -14,7 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
-from . import write
+from . import atomicfile, write
 
 
 def sync_into(staging: Path, target: Path) -> None:
@@ -36,7 +36,7 @@ def sync_into(staging: Path, target: Path) -> None:
             if destination.is_symlink() or destination.is_dir():
                 _remove(destination)
             if write.disk_hash(destination) != write.digest(data):
-                write.atomic_write(destination, data, folder_exists=True)
+                atomicfile.atomic_write(destination, data, folder_exists=True)
         wanted = set(subfolders) | set(files)
         for entry in os.scandir(here):
             if entry.name not in wanted:
@@ -95,4 +95,4 @@ def finish_interrupted_swap(target: Path) -> None:
     old = target.with_name(f".{target.name}-old")
     if not target.exists() and not target.is_symlink() and old.is_dir():
         old.rename(target)
-    write.remove_leftovers(target.parent, re.compile(rf"^\.{re.escape(target.name)}-new-(\d+)-"))
+    atomicfile.remove_leftovers(target.parent, re.compile(rf"^\.{re.escape(target.name)}-new-(\d+)-"))

@@ -291,7 +291,8 @@ def die_at(module, name, when_count=n):
         return result
     setattr(module, name, wrapper)
 if point == "write":            # before the n-th file write of docs/ (manifest first)
-    die_at(write, "atomic_write")
+    die_at(write, "_write_manifest")
+    die_at(write, "_put_in_place")
 elif point == "site":           # after the MkDocs build, before the swap
     die_at(swap, "swap_in")
 elif point == "exchange-after": # right after the atomic exchange, before the old copy is removed

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from generator import cli, pipeline, write
+from generator import atomicfile, cli, pipeline, write
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
@@ -273,4 +273,4 @@ def test_a_build_removes_what_killed_builds_left_and_nothing_else(mini):
     assert all(p.exists() for p in kept)
     assert (mini.root / f".site-new-{alive}-def").is_dir()
     # And the build's own temporary names are of the kind it recognises.
-    assert write.TEMP_FILE.match(f".index.md.briefing-{alive}-q8w7e6.tmp")
+    assert atomicfile.TEMP_FILE.match(f".index.md.briefing-{alive}-q8w7e6.tmp")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -20,7 +21,7 @@ import pytest
 from networkx.readwrite.gexf import GEXFWriter
 
 from conftest import REPO, make_project
-from generator import export, gexfstream, network, networkfiles, pipeline, running, spool
+from generator import atomicfile, export, gexfstream, network, networkfiles, pipeline, running, spool
 from generator.diagnostics import BuildError
 
 HOSTILE = ['<script>alert("x")</script>', "Tom & Jerry's \"quote\"", "line\nbreak\ttab\rreturn", "Ünïcödé — ‘quotes’ 🙂",
@@ -138,3 +139,37 @@ def test_plan_does_not_read_again_a_file_the_spool_found_unchanged(tmp_path, mon
         plan = pipeline.write.plan_writes(tmp_path, outputs)
     assert plan.unchanged == ["docs/same.md"] and [o.path for o in plan.write] == ["docs/new.md"]
     assert "same.md" not in read and "new.md" in read
+
+
+def spooled_write(tmp_path, monkeypatch=None, refuse_rename: bool = False) -> tuple[bytes, int, bool]:
+    """Write one spooled page with write.apply: (its content, its mode, whether the spool still held it)."""
+    (tmp_path / "docs").mkdir()
+    with spool.spool(tmp_path) as kept:
+        output = pipeline.write.Output("docs/new.md", kept.keep("docs/new.md", "# New ‘page’\n"), "seeds/")
+        if refuse_rename:  # as between two file systems
+            real = os.replace
+
+            def replace(source, target):
+                if source == output.text.file:
+                    raise OSError(errno.EXDEV, "Invalid cross-device link")
+                return real(source, target)
+            monkeypatch.setattr(pipeline.write.os, "replace", replace)
+        plan = pipeline.write.plan_writes(tmp_path, [output])
+        pipeline.write.apply(tmp_path, [output], plan)
+        still_spooled = output.text.file.exists()
+    page = tmp_path / "docs" / "new.md"
+    return page.read_bytes(), page.stat().st_mode & 0o777, still_spooled
+
+
+def test_a_spooled_page_is_renamed_into_place_with_the_mode_the_umask_gives(tmp_path):
+    content, mode, still_spooled = spooled_write(tmp_path)
+    assert content == "# New ‘page’\n".encode("utf-8")
+    assert mode == atomicfile.file_mode()
+    assert not still_spooled  # moved, not read and copied
+
+
+def test_a_spooled_page_on_another_file_system_is_copied(tmp_path, monkeypatch):
+    content, mode, still_spooled = spooled_write(tmp_path, monkeypatch, refuse_rename=True)
+    assert content == "# New ‘page’\n".encode("utf-8")
+    assert mode == atomicfile.file_mode()
+    assert still_spooled

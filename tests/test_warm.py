@@ -52,12 +52,16 @@ print(json.dumps(out))
 """
 
 
-def run_fresh(project: pipeline.Project, mode: str = "") -> dict:
+def run_script(code: str, *args: str, timeout: float = 600) -> dict:
+    """Run Python `code` with `args` in a fresh process; the JSON it printed last."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    run = subprocess.run([sys.executable, "-c", _RUN, str(project.root), mode, ARTICLE],
-                         capture_output=True, text=True, timeout=600, env=env)
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout, env=env)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def run_fresh(project: pipeline.Project, mode: str = "") -> dict:
+    return run_script(_RUN, str(project.root), mode, ARTICLE)
 
 
 def docs(project: pipeline.Project) -> dict[str, bytes]:
@@ -120,13 +124,55 @@ stop.set(); worker.close()
 
 
 def test_the_site_is_built_in_the_worker_process_while_the_server_has_threads(seed_project):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    run = subprocess.run([sys.executable, "-c", _BUILD, str(seed_project.root)], capture_output=True, text=True,
-                         timeout=900, env=env)
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    out = run_script(_BUILD, str(seed_project.root), timeout=900)
     assert out["forked"] and out["threads"] == 2  # the work went to the worker: this process kept its thread
     assert out["edited"] and "glossary/index.html" in out["checked"]
+
+
+# In the fresh process: the worker's loop (warm._answer) runs in the main thread, as in the forked
+# process, and a thread plays the server: one request, then the pipe closed once the worker says it
+# is ready.  A cycle of garbage made before, with the collector off, can be freed only by the worker.
+_IDLE = """
+import gc, io, json, sys, threading, weakref
+from multiprocessing import Pipe
+from pathlib import Path
+from generator import pipeline, warm
+class Node:
+    pass
+def garbage():
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    return weakref.ref(first)
+gc.disable()
+watched = garbage()
+ready = threading.Event()
+class Err(io.StringIO):
+    def write(self, text):
+        if "ready for edits" in text:
+            ready.set()
+        return super().write(text)
+sys.stderr = Err()
+servers, workers = Pipe()
+answers = []
+def server():
+    servers.send(("generate", "all", None))
+    answers.append(servers.recv()[0])
+    answers.append(ready.wait(300))
+    servers.close()
+thread = threading.Thread(target=server)
+thread.start()
+spare, _ = Pipe()
+warm._answer(workers, spare, pipeline.Project(Path(sys.argv[1])))
+thread.join()
+print(json.dumps({"answers": answers, "collected": watched() is None, "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_the_worker_collects_its_garbage_while_idle_and_freezes_what_it_keeps(seed_project):
+    out = run_script(_IDLE, str(seed_project.root))
+    assert out["answers"] == ["done", True]
+    assert out["collected"]  # collected by the worker between requests, the collector being off
+    assert out["frozen"] > 0  # what it keeps (the parsed seeds, the pages' reads) is out of the collector's sight
 
 
 # --------------------------------------------------------------------------- the warm process's memory
