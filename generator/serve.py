@@ -118,6 +118,8 @@ class PreviewServer(LiveReloadServer):
                 self._rebuild()
         except running.RunError as error:
             print(error.diagnostic, file=sys.stderr, flush=True)
+        # Served: the worker's collection of its garbage waits for no reader (warm.Generator.idle).
+        self.generator.idle()
 
     def _rebuild(self) -> None:
         # The pages first, shown as soon as they are built; then the data files, which take as

@@ -23,7 +23,8 @@ process then fills its memory at once (warm_up: every seed parsed and every
 page rendered once, to learn what each reads, writing nothing; a few
 seconds at a thousand articles, once the first site is served), so that
 the first edit is not the one that parses every seed and renders every page.
-Whenever it is idle it collects its garbage and freezes what it keeps
+When the server has served an edit and waits for nothing (Generator.idle),
+the process collects its garbage and freezes what it keeps
 (collector.collect_and_freeze), so that no request pays for a full
 collection of gigabytes.
 
@@ -51,6 +52,8 @@ from .project import Project
 # Seconds without a request before the process warms up (warm_up): the server's start sends its
 # requests one right after the other.
 IDLE_BEFORE_WARM_UP_S = 0.5
+# The server's word that it waits for nothing now (Generator.idle): no answer is sent.
+IDLE = ("idle",)
 
 
 class Generator:
@@ -82,6 +85,15 @@ class Generator:
                      use_directory_urls: bool) -> list[str]:
         """partial.rebuild's result (or its BuildError), from the forked process if it runs."""
         return self._ask(("rebuild", site_dir, overrides, after, change, use_directory_urls))
+
+    def idle(self) -> None:
+        """Tell the forked process that nothing waits for it now (an edit was served): it tidies its
+        memory then (_settle).  Nothing is done without that process."""
+        if self.process is not None and self.conn is not None:
+            try:
+                self.conn.send(IDLE)
+            except OSError:  # it died: the next request finds out and goes on here
+                pass
 
     def _ask(self, request: tuple) -> Any:
         """The forked process's answer to `request`; the work done here if that process is gone."""
@@ -142,19 +154,16 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer_one(request, project, memory))
-        ftm.load_schema()  # once, here: not in the pool workers each edit forks
-        # Nothing rendered yet (docs/ was current): learn the pages now, not at the first edit; but
-        # only once the server's first requests (generate, build, data files, build) are answered.
-        if not memory.pages.pages and not conn.poll(IDLE_BEFORE_WARM_UP_S):
-            warm_up(project, memory)
-        if not conn.poll():
-            # What this process keeps (parsed seeds, what each page read, the site build's caches)
-            # is gigabytes at 10,000 articles: a full collection during an edit took 7 to 13 s
-            # (measured, one edit in three).  Frozen, it is out of the collector's sight during
-            # requests; the garbage they leave (the old model, a site build's pages) is collected
-            # here, while nobody waits: about 5 s at that scale.
-            collector.collect_and_freeze()
+        if request == IDLE:
+            _settle(project, memory)
+        else:
+            conn.send(_answer_one(request, project, memory))
+            ftm.load_schema()  # once, here: not in the pool workers each edit forks
+            # Nothing rendered yet (docs/ was current): learn the pages now, not at the first edit;
+            # but only once the server's first requests (generate, build, data files, build) are
+            # answered.  (A server that says so sends IDLE.)
+            if not memory.pages.pages and not conn.poll(IDLE_BEFORE_WARM_UP_S):
+                _settle(project, memory)
         if memory.pages.pages and not ready:
             ready = True
             print(time.strftime("[%H:%M:%S] ready for edits: an edit renders only the pages it changes"),
@@ -169,6 +178,23 @@ def _answer_one(request: tuple, project: Project, memory: pipeline.Memory) -> tu
         return "refused", (error.diagnostics, error.warnings)
     except Exception:  # noqa: BLE001 - an internal error: the server reports it as its own would be
         return "failed", traceback.format_exc()
+
+
+def _settle(project: Project, memory: pipeline.Memory) -> None:
+    """What the process does while nobody waits for it: fill its memory if it is empty (warm_up),
+    then collect its garbage and freeze what it keeps (collector.collect_and_freeze).
+
+    What it keeps (parsed seeds, what each page read, the site build's
+    caches) is gigabytes at 10,000 articles: a full collection during an
+    edit took 7 to 13 s there (measured, one edit in three).  Frozen, it is
+    out of the collector's sight during requests; the garbage they leave
+    (the old model, a site build's pages) is collected here, about 5 s at
+    that scale.  Not between an edit's requests: the server says when it
+    has served the edit (Generator.idle).
+    """
+    if not memory.pages.pages:
+        warm_up(project, memory)
+    collector.collect_and_freeze()
 
 
 def warm_up(project: Project, memory: pipeline.Memory) -> None:

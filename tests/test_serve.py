@@ -418,6 +418,14 @@ def test_the_pages_are_served_while_the_data_files_are_made(preview, mini, monke
     assert preview._wanted_epoch == preview._visible_epoch
 
 
+def test_the_worker_hears_that_the_server_waits_for_nothing_after_each_rebuild(preview, monkeypatch):
+    """Its garbage is collected then (warm.Generator.idle), not between an edit's requests."""
+    told = []
+    monkeypatch.setattr(preview.generator, "idle", lambda: told.append(preview.built))
+    preview.rebuild()
+    assert told == [True]  # once, after the site was built
+
+
 def modified(path: Path) -> watchdog.events.FileModifiedEvent:
     return watchdog.events.FileModifiedEvent(str(path))
 

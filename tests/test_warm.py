@@ -130,8 +130,9 @@ def test_the_site_is_built_in_the_worker_process_while_the_server_has_threads(se
 
 
 # In the fresh process: the worker's loop (warm._answer) runs in the main thread, as in the forked
-# process, and a thread plays the server: one request, then the pipe closed once the worker says it
-# is ready.  A cycle of garbage made before, with the collector off, can be freed only by the worker.
+# process, and a thread plays the server: one request, its word that it waits for nothing (IDLE),
+# then the pipe closed once the worker says it is ready.  A cycle of garbage made before, with the
+# collector off, can be freed only by the worker.
 _IDLE = """
 import gc, io, json, sys, threading, weakref
 from multiprocessing import Pipe
@@ -156,6 +157,7 @@ servers, workers = Pipe()
 answers = []
 def server():
     servers.send(("generate", "all", None))
+    servers.send(warm.IDLE)  # at once, as the server does: before the worker's idle wait for warm-up ends
     answers.append(servers.recv()[0])
     answers.append(ready.wait(300))
     servers.close()
