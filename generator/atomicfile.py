@@ -1,10 +1,12 @@
 """Writing one file safely: in one step, with the mode the umask gives, and clearing up after killed writers.
 
-Every file the briefing writes (docs/, the site's search index, the book,
-the zip) is written to a temporary name beside it and renamed over it, so a
-reader never sees half a file.  Temporary names carry the writing process's
-id: what a killed run left behind is removed by the next one, and what
-another run is writing now is left alone.
+A file is written to a temporary name beside it and renamed over it
+(atomic_write), so a reader never sees half a file: the manifest, the search
+index merged by a partial build, the book.  Generated pages are renamed
+into docs/ from the spool instead (write.py), the zip from its own partial
+name (offline.py).  Temporary names carry the writing process's id: what a
+killed run left behind is removed by the next one, and what another run is
+writing now is left alone.
 """
 
 from __future__ import annotations
