@@ -206,11 +206,12 @@ def generate(project: Project, memory: Memory | None = None, part: str = "all", 
         if memory is not None and part != "data":  # keys and summarises the whole model: collector off too
             tracker = rerender.PageTracker(project.root, project.templates, briefing, memory.pages,
                                            memory.page_stats, manifest)
-    # The model lives until the end: keep the collector (and the forked workers' copy-on-write pages) off it.
-    with spool.spool(project.root) as kept:  # the files wait there, not in memory, until written
+    # The model lives until the files are written: keep the collector (and the forked workers'
+    # copy-on-write pages) off it.  (Thawed before planning the writes, it was walked once more
+    # there: 2.2 s at 10,000 articles.)
+    with collector.frozen(), spool.spool(project.root) as kept:  # the files wait in the spool until written
         try:
-            with collector.frozen():
-                files = outputs(project, briefing, kept, part, tracker)
+            files = outputs(project, briefing, kept, part, tracker)
         except jinja2.TemplateError as exc:
             raise BuildError([template_error(exc)]) from None
         if part != "all":
