@@ -236,3 +236,34 @@ def test_a_piece_that_starts_inside_a_table_repeats_its_header(monkeypatch):
     assert [piece.markdown for piece in found] == ["| A | B |\n|---|:-:|\n| 1 | 2 |\n", "| A | B |\n|---|:-:|\n| 3 | 4 |\n"]
     assert (found[0].closes, found[1].opens) == ("table", "table")
     assert chunking.trim("<p>not a table</p>", found[1]) is None  # not shaped as expected: converted whole
+
+
+def test_a_run_of_rows_whose_draws_make_no_cut_is_cut_at_the_bound(monkeypatch):
+    # The same row draws the same each time: one that draws no cut, repeated, would be one
+    # piece however long, and every edit in it would convert all of it again.
+    monkeypatch.setattr(chunking, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(chunking, "MAX_PIECE_BYTES", 8192)
+    monkeypatch.setattr(chunking, "MIN_PAGE_BYTES", 0)
+    row = next(f"| row {n} | the same cells again |" for n in range(100)
+               if not chunking._cut_here(chunking._Unit(0, 1, 0, "row"), [f"| row {n} | the same cells again |"]))
+    page = "| A | B |\n|---|---|\n" + "\n".join([row] * 3000) + "\n"
+    found = chunking.pieces(page)
+    assert len(found) >= len(page) // 8192
+    assert all(len(piece.markdown) <= 8192 + 2 * len(row) + 40 for piece in found)  # a cut after the unit that reached the bound
+    assert "".join(piece.markdown.split("|---|---|\n", 1)[-1] for piece in found) == "\n".join([row] * 3000) + "\n"
+
+
+def test_an_edit_moves_only_the_cuts_up_to_the_next_drawn_one(monkeypatch):
+    monkeypatch.setattr(chunking, "PIECE_BYTES", 2048)
+    monkeypatch.setattr(chunking, "MAX_PIECE_BYTES", 3000)  # close to the mean: many cuts are the bound's
+    monkeypatch.setattr(chunking, "MIN_PAGE_BYTES", 0)
+    rng = random.Random(7)
+    items = [f"- item {n}: " + " ".join(rng.choice(["aid", "talks", "routes", "bases"]) for _ in range(rng.randint(5, 40)))
+             for n in range(2000)]
+    before = [piece.markdown for piece in chunking.pieces("# Title\n\n" + "\n".join(items) + "\n")]
+    items[1000] += " and an edit"
+    after = [piece.markdown for piece in chunking.pieces("# Title\n\n" + "\n".join(items) + "\n")]
+    same_start = next(n for n, (old, new) in enumerate(zip(before, after)) if old != new)
+    same_end = next(n for n, (old, new) in enumerate(zip(before[::-1], after[::-1])) if old != new)
+    assert len(before) > 100
+    assert len(after) - same_start - same_end <= 4  # pieces converted again: the edited one and a few bounded ones
