@@ -8,7 +8,8 @@ Two measurements, both with the memory a warm process keeps (pipeline.Memory):
   wall clock of pooled work says little, and the larger of the two CPU
   figures is about what an idle two-core machine takes);
 - forked: warm.Generator as the server runs it: a first request finding
-  docs/ current, a pause (the process fills its memory meanwhile), then
+  docs/ current, the server's word that it waits (Generator.idle), a pause
+  (the process fills its memory meanwhile), then
   each edit timed from request to report.
 
 The project's docs/ is generated first; the edited seed file is put back
@@ -69,6 +70,7 @@ def forked(project: pipeline.Project, edit: Callable[[int], None], edits: int, p
         started = time.perf_counter()
         generator.generate()
         print(f"forked first request {time.perf_counter() - started:.2f} s")
+        generator.idle()  # as the server says after its first build: the process fills its memory
         time.sleep(pause)
         for number in range(edits):
             edit(number)

@@ -18,15 +18,22 @@ runs them with the pool, and sends the result (or the BuildError's
 diagnostics) back.  MkDocs' messages go to the terminal the server writes
 to, as they would from the server's own process.
 
-The first generation usually finds docs/ current and loads nothing; the
-process then fills its memory at once (warm_up: every seed parsed and every
-page rendered once, to learn what each reads, writing nothing; a few
-seconds at a thousand articles, once the first site is served), so that
-the first edit is not the one that parses every seed and renders every page.
-When the server has served an edit and waits for nothing (Generator.idle),
-the process collects its garbage and freezes what it keeps
-(collector.collect_and_freeze), so that no request pays for a full
-collection of gigabytes.
+The first generation usually finds docs/ current and loads nothing.  When
+the server has served the site (the first build, then each edit) and waits
+for nothing, it says so (Generator.idle), and the process tidies up:
+
+- if its memory is empty, it fills it (warm_up: every seed parsed and every
+  page rendered once, to learn what each reads, writing nothing; a few
+  seconds at a thousand articles), so that the first edit is not the one
+  that parses every seed and renders every page;
+- it collects its garbage and freezes what it keeps
+  (collector.collect_and_freeze), so that no request pays for a full
+  collection of gigabytes.
+
+Not before, on a guess that the requests have stopped: between its first
+two requests (generate, then build) the server reads and digests all of
+docs/ (partial.read_state; 633 MB at 10,000 articles), and a warm-up begun
+in that pause would keep the first site build waiting.
 
 If it cannot be started (no fork on this system) or dies, the work runs in
 the server's own process, on one core, as before.
@@ -49,9 +56,6 @@ from .diagnostics import BuildError
 from .project import Project
 
 
-# Seconds without a request before the process warms up (warm_up): the server's start sends its
-# requests one right after the other.
-IDLE_BEFORE_WARM_UP_S = 0.5
 # The server's word that it waits for nothing now (Generator.idle): no answer is sent.
 IDLE = ("idle",)
 
@@ -159,11 +163,6 @@ def _answer(conn: Connection, servers_end: Connection, project: Project) -> None
         else:
             conn.send(_answer_one(request, project, memory))
             ftm.load_schema()  # once, here: not in the pool workers each edit forks
-            # Nothing rendered yet (docs/ was current): learn the pages now, not at the first edit;
-            # but only once the server's first requests (generate, build, data files, build) are
-            # answered.  (A server that says so sends IDLE.)
-            if not memory.pages.pages and not conn.poll(IDLE_BEFORE_WARM_UP_S):
-                _settle(project, memory)
         if memory.pages.pages and not ready:
             ready = True
             print(time.strftime("[%H:%M:%S] ready for edits: an edit renders only the pages it changes"),
