@@ -42,9 +42,9 @@ from dataclasses import dataclass
 # A piece holds about this many bytes of Markdown: a cut is made after a unit (a block,
 # an item, a row) with probability size/PIECE_BYTES.  Converting a piece costs about 0.3 ms
 # besides its length (0.4 ms per KB), and an edit converts the pieces it touches again.
-# Measured at 1,000 articles (headline edits): from 32 KB to 16 KB pieces, the pieces an edit
-# converts again take a third less time, and a cold build's conversions no more; at 8 KB a
-# cold build's took 11 % more.
+# Measured at 1,000 articles (three headline edits): from 32 KB to 16 KB pieces, the pieces the
+# edits converted again took 28 % less time, and a cold build's conversions no more; at 8 KB a
+# cold build's took 11 % more (BENCHMARKS.md, thirteenth round).
 PIECE_BYTES = 16384
 # A cut is made where one may be once a piece holds this many: the draws make pieces of every
 # size (as a die's throws until a six), and an edit's line falls, more often than not, in one
@@ -100,7 +100,7 @@ def pieces(markdown: str) -> list[Piece] | None:
         return None
     found: list[Piece] = []
     start = 0
-    size = 0  # bytes of Markdown since the last cut (as lengths in characters: a bound, not a count)
+    size = 0  # Markdown since the last cut, in characters (the bound needs no exact byte count)
     for index, unit in enumerate(units):
         size += sum(len(line) + 1 for line in lines[unit.first:unit.end])
         if index + 1 == len(units) or (_may_cut(units, lines, index)

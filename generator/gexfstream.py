@@ -116,8 +116,8 @@ def _elements(gexf: GEXFWriter, graph: nx.MultiGraph, kind: str, edge_data: Call
             gexf.indent(element, 3)
         if start + len(part) == len(items):
             holder[-1].tail = None  # the frame has the line break that closes the list
-        # The batch serialised at once (ElementTree's set-up is per call: once an element, it took
-        # a third of the time), then unwrapped from its holder's tags.
+        # The batch serialised at once, then unwrapped from its holder's tags: ElementTree's set-up
+        # is per call (once an element, network.gexf took 5.7 s at 10,000 articles; 5.0 s so).
         text = tostring(holder, encoding="unicode")
         opening, closing = f"<{holder.tag}>", f"</{holder.tag}>"
         if not (text.startswith(opening) and text.endswith(closing)):
