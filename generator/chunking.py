@@ -102,9 +102,10 @@ def pieces(markdown: str) -> list[Piece] | None:
     start = 0
     size = 0  # Markdown since the last cut, in characters (the bound needs no exact byte count)
     for index, unit in enumerate(units):
-        size += sum(len(line) + 1 for line in lines[unit.first:unit.end])
+        text = "\n".join(lines[unit.first:unit.end])
+        size += len(text) + 1
         if index + 1 == len(units) or (_may_cut(units, lines, index)
-                                       and (size >= MAX_PIECE_BYTES or _cut_here(unit, lines))):
+                                       and (size >= MAX_PIECE_BYTES or _cut_here(text))):
             found.append(_piece(units, lines, start, index + 1))
             start, size = index + 1, 0
     return found
@@ -172,11 +173,11 @@ def _may_cut(units: list[_Unit], lines: list[str], index: int) -> bool:
     return not _CONTINUES.match(lines[after.first])
 
 
-def _cut_here(unit: _Unit, lines: list[str]) -> bool:
-    """A cut after this unit, by its own lines: about one per PIECE_BYTES of Markdown."""
-    text = "\n".join(lines[unit.first:unit.end]).encode("utf-8")
-    draw = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big") / 2 ** 64
-    return draw < len(text) / PIECE_BYTES
+def _cut_here(unit_text: str) -> bool:
+    """A cut after a unit, by its own lines (`unit_text`): about one per PIECE_BYTES of Markdown."""
+    data = unit_text.encode("utf-8")
+    draw = int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") / 2 ** 64
+    return draw < len(data) / PIECE_BYTES
 
 
 def _piece(units: list[_Unit], lines: list[str], start: int, end: int) -> Piece:

@@ -208,7 +208,7 @@ load.check_bytes = logged
 generator = warm.Generator(pipeline.Project(root))
 out = {"forked": generator.process is not None, "first": generator.generate().written, "after": []}
 generator.idle()  # as the server says after its first build: the process fills its memory
-# The process fills its memory after answering: let it finish before editing (else it parses the edit).
+# The process fills its memory on that word: let it finish before editing (else it parses the edit).
 seeds = len(list(load.seed_paths(root / "seeds")))
 for _ in range(2400):
     if log.exists() and len(log.read_text(encoding="utf-8").split()) >= seeds:
