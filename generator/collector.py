@@ -38,13 +38,30 @@ def frozen() -> Iterator[None]:
     warm.py), they stay frozen after the block, with what the block froze:
     that process collects when it is idle (collect_and_freeze).
     """
+    global _open_frozen_blocks
     already = gc.get_freeze_count() > 0
     gc.freeze()
+    _open_frozen_blocks += 1
     try:
         yield
     finally:
+        _open_frozen_blocks -= 1
         if not already:
             gc.unfreeze()
+
+
+_open_frozen_blocks = 0  # frozen() blocks this process is in
+
+
+def freeze_more() -> None:
+    """Inside a frozen() block: freeze what is alive now too, given back with the rest when it ends.
+
+    For a block that builds up what lives to its end in stages (a site build:
+    its pages' bodies, then MkDocs' pages).  Outside a block it does nothing:
+    what it froze would never be given back, and a cycle among it never freed.
+    """
+    if _open_frozen_blocks:
+        gc.freeze()
 
 
 def collect_and_freeze() -> None:

@@ -38,7 +38,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from . import parallel, searchindex, searchpieces
+from . import collector, parallel, searchindex, searchpieces
 from .htmlcache import DigestCache
 from .piecewise import PageRenderer, body
 from .write import MANIFEST, digest
@@ -167,16 +167,20 @@ class FastRoute:
                 page = page or self._read(full, expected)
                 if page is None:
                     continue  # changed since this process keyed it
-                missing.append((src_uri, *page, last.get(src_uri)))
+                missing.append((src_uri, key, *page, last.get(src_uri)))
             self.keys[src_uri] = key
-        for (src_uri, *_item), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
+        collector.freeze_more()  # the build's files and settings: the workers' collections skip them too
+        # Each process keeps what it made (the cache's files are written on every core); this one
+        # counts them as used, so that prune() keeps them.
+        for (src_uri, key, *_item), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
             if made is not None:
-                entries = made.pop("search", None)
-                if entries is not None and self.search_cache is not None:
-                    self.search_cache.put(*entries)
-                self.cache.put(self.keys[src_uri], made)
+                search_key = made.pop("search_key", None)
+                if search_key is not None and self.search_cache is not None:
+                    self.search_cache.used.add(search_key)
+                self.cache.used.add(key)
                 self.made[src_uri] = made
         self.rendered = len(missing)
+        collector.freeze_more()  # the bodies made, which live to the build's end
         if self.keys != last:
             self.last_keys.put(last_key, self.keys)
         else:
@@ -204,18 +208,25 @@ class FastRoute:
         return None if data is None else meta.get_data(data.decode("utf-8-sig", errors="strict"))
 
     def _render(self, item: tuple) -> dict | None:
-        """A missing page's cache entry, from its last one's pieces, with its search entries;
-        None when a conversion logged anything (MkDocs then renders the page itself)."""
-        src_uri, markdown, page_meta, last_key = item
+        """A missing page's cache entry, from its last one's pieces, kept under `key` with its
+        search entries (their key is the entry's "search_key", not kept); None when a conversion
+        logged anything (MkDocs then renders the page itself)."""
+        src_uri, key, markdown, page_meta, last_key = item
         made = self.renderer.entry(src_uri, markdown, page_meta, self.cache.peek(last_key) if last_key else None)
-        if made is not None and self.finish is not None and self.search_cache is not None:
+        if made is None:
+            return None
+        search_key = None
+        if self.finish is not None and self.search_cache is not None:
             # The entries Material's index will want for this page, if its HTML ends the same there.
             page = self.renderer.page(src_uri, made, page_meta, self.finish)
             pieces = [done for _key, done in made["pieces"]]
+            # (searchpieces keeps what it can reuse in the pieces' entries: they are kept after it.)
             entries = (searchpieces.page_entries(page, pieces, self.finish) if len(pieces) > 1
                        else searchindex.page_entries(page))
-            made["search"] = [searchindex.entries_key(page), entries]
-        return made
+            search_key = searchindex.entries_key(page)
+            self.search_cache.put(search_key, entries)
+        self.cache.put(key, made)
+        return made if search_key is None else {**made, "search_key": search_key}
 
     def prune(self) -> None:
         """After a build of every page: keep only the entries it used."""

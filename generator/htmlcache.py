@@ -53,13 +53,8 @@ class DigestCache:
     def peek(self, key: str):
         """The value kept under `key`, or None, without using it: prune() removes it unless used."""
         try:
-            sealed = json.loads(self._path(key).read_bytes())
-            seal = self._seal()
-            if seal is None or not isinstance(sealed, dict) or not isinstance(sealed.get("mac"), str):
-                return None
-            if not hmac.compare_digest(sealed["mac"], _mac(seal, key, sealed.get("value"))):
-                return None  # not made here: another machine's or a forged entry
-            return sealed["value"]
+            value_json = _sealed_value(self._path(key).read_bytes(), key, self._seal())
+            return None if value_json is None else json.loads(value_json)
         except (OSError, ValueError):
             return None
 
@@ -76,8 +71,8 @@ class DigestCache:
             seal = self._seal(make=True)
             if seal is None:
                 return
-            sealed = {"mac": _mac(seal, key, value), "value": value}
-            temporary.write_text(json.dumps(sealed, separators=(",", ":")), encoding="utf-8")
+            value_json = json.dumps(value, separators=(",", ":")).encode()
+            temporary.write_bytes(_PREFIX + _mac(seal, key, value_json).encode() + _MIDDLE + value_json + _END)
             os.replace(temporary, path)
         except OSError:
             pass
@@ -128,7 +123,23 @@ def _make_seal(path: Path) -> bool:
     return True
 
 
-def _mac(seal: bytes, key: str, value) -> str:
-    """The entry's seal: HMAC-SHA-256 of its key and its value as JSON."""
-    message = key.encode() + b"\0" + json.dumps(value, separators=(",", ":")).encode()
-    return hmac.new(seal, message, hashlib.sha256).hexdigest()
+# An entry's file: {"mac":"<64 hex digits>","value":<the value as JSON>}, as json.dumps writes that dict.
+_PREFIX, _MIDDLE, _END = b'{"mac":"', b'","value":', b"}"
+_MAC_LENGTH = 64
+
+
+def _mac(seal: bytes, key: str, value_json: bytes) -> str:
+    """The entry's seal: HMAC-SHA-256 of its key and its value's JSON."""
+    return hmac.new(seal, key.encode() + b"\0" + value_json, hashlib.sha256).hexdigest()
+
+
+def _sealed_value(data: bytes, key: str, seal: bytes | None) -> bytes | None:
+    """The value's JSON in an entry's file, when its seal verifies (the value is never parsed before)."""
+    value_start = len(_PREFIX) + _MAC_LENGTH + len(_MIDDLE)
+    if (seal is None or not data.startswith(_PREFIX) or not data.endswith(_END)
+            or data[len(_PREFIX) + _MAC_LENGTH:value_start] != _MIDDLE):
+        return None
+    value_json = data[value_start:-len(_END)]
+    if not hmac.compare_digest(data[len(_PREFIX):len(_PREFIX) + _MAC_LENGTH], _mac(seal, key, value_json).encode()):
+        return None  # not made here: another machine's or a forged entry
+    return value_json

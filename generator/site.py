@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from . import atomicfile, swap, write
+from . import atomicfile, collector, swap, write
 from .diagnostics import BuildError, Diagnostic, shown as shown_path
 from .linkcheck import check_site
 from .project import Project
@@ -87,7 +87,8 @@ class MkDocsBuilder:
         try:
             config = load_config(str(project.config), site_dir=str(site_dir), strict=True, **overrides)
             glossary_from_config_folder(config.mdx_configs, config.config_file_path)
-            with docs_already_generated():
+            # What the build makes lives to its end: no collection walks it (generator/collector.py).
+            with docs_already_generated(), collector.frozen():
                 mkdocs_build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:  # strict mode's abort, a bad mkdocs.yml, click's exit
             raise BuildError([failed(exc)]) from None
@@ -134,7 +135,8 @@ def build_site(
         # Strict MkDocs checks the links written in Markdown; this checks the HTML as served.
         if check_links is None:
             check_links = site_dir is None
-        broken = check_site(staging, display=shown) if check_links else []
+        with collector.paused():  # it makes no cycles, and the build left the heap large
+            broken = check_site(staging, display=shown) if check_links else []
         if broken:
             raise BuildError(broken)
         if in_place:

@@ -21,8 +21,21 @@ def test_an_entry_changed_on_disk_is_a_miss(tmp_path):
     path = tmp_path / ".briefing-cache" / "html" / KEY[:2] / f"{KEY}.json"
     sealed = json.loads(path.read_text(encoding="utf-8"))
     sealed["value"] = {"content": "<p>FORGED</p>"}
-    path.write_text(json.dumps(sealed), encoding="utf-8")
+    # Laid out exactly as the cache writes its entries: only the seal tells the forgery.
+    path.write_text(json.dumps(sealed, separators=(",", ":")), encoding="utf-8")
     assert DigestCache(tmp_path, "html").get(KEY) is None
+
+
+def test_an_entry_not_laid_out_as_the_cache_writes_it_is_a_miss_not_an_error(tmp_path):
+    cache = DigestCache(tmp_path, "html")
+    cache.put(KEY, {"content": "<p>ours \u00e9</p>"})
+    path = tmp_path / ".briefing-cache" / "html" / KEY[:2] / f"{KEY}.json"
+    written = path.read_bytes()
+    assert DigestCache(tmp_path, "html").get(KEY) == {"content": "<p>ours \u00e9</p>"}
+    for damaged in (written[:-1], written + b" ", written.replace(b'","value":', b'", "value": '),
+                    b'{"mac":"' + "\u00e9".encode() * 32 + written[72:], b"", b"[]"):
+        path.write_bytes(damaged)
+        assert DigestCache(tmp_path, "html").get(KEY) is None
 
 
 def test_a_cache_that_came_with_a_copy_of_the_project_is_not_trusted(tmp_path):
