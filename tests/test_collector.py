@@ -81,6 +81,47 @@ def test_frozen_inside_a_frozen_process_keeps_everything_frozen_until_collect_an
     assert gc.get_freeze_count() > 0  # what is left is frozen again
 
 
+def test_freeze_more_freezes_only_inside_a_frozen_block_and_gives_back_with_it():
+    gc.unfreeze()
+    outside = cycle_garbage()
+    collector.freeze_more()  # no block: nothing frozen that nobody would give back
+    assert gc.get_freeze_count() == 0
+    with collector.frozen():
+        inside = cycle_garbage()  # made during the block, as a site build's bodies are
+        gc.collect()
+        assert inside() is None  # not frozen: collected
+        later = cycle_garbage()
+        collector.freeze_more()
+        gc.collect()
+        assert later() is not None  # frozen by freeze_more: out of sight
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert outside() is None and later() is None
+
+
+def test_the_site_build_runs_frozen_and_checks_links_with_the_collector_paused(monkeypatch, tmp_path):
+    from generator import site
+
+    seen = {}
+
+    def fake_mkdocs(config, dirty=False):  # MkDocs' own build, called by MkDocsBuilder
+        seen["build_frozen"] = gc.get_freeze_count() > 0
+
+    def fake_check(staging, display):
+        seen["check_collecting"] = gc.isenabled()
+        return []
+
+    monkeypatch.setattr("mkdocs.commands.build.build", fake_mkdocs)
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setattr(site, "check_site", fake_check)
+    gc.unfreeze()
+    gc.enable()
+    site.build_site(pipeline.Project(tmp_path))
+    assert seen == {"build_frozen": True, "check_collecting": False}
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def test_every_job_of_a_generation_runs_with_the_collector_paused():
     gc.enable()
     assert pipeline._run(gc.isenabled) is False
