@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import atomicfile, site
+from . import atomicfile, collector, site
 from .diagnostics import BuildError
 from .linkcheck import check_site
 from .piecewise import nav_entries
@@ -304,7 +304,8 @@ def rebuild(project: Project, site_dir: Path, overrides: dict, after: DocsState,
         lost = [p for p in pages if _anchors(saved[html_path(p, use_directory_urls)])
                 - _anchors((site_dir / html_path(p, use_directory_urls)).read_bytes())]
         checked = pages_to_check(pages, lost, after, use_directory_urls)
-        broken = check_site(site_dir, display="site", pages=checked)
+        with collector.paused():  # it makes no cycles, and the process holds much (site.build_site)
+            broken = check_site(site_dir, display="site", pages=checked)
         if broken:
             raise BuildError(broken)
     except (BuildError, OSError, ValueError, KeyError, TypeError) as exc:
