@@ -170,9 +170,14 @@ class FastRoute:
                 missing.append((src_uri, key, *page, last.get(src_uri)))
             self.keys[src_uri] = key
         collector.freeze_more()  # the build's files and settings: the workers' collections skip them too
+        # The largest pages first, each in a slice of its own: at 10,000 articles the eleven largest
+        # (5.6 to 7.6 MB, an eighth of all the Markdown) sat side by side in the path order, and the
+        # process that took them late converted on alone (cold site build 421 -> 385 s, one run each).
+        missing.sort(key=lambda item: len(item[2]), reverse=True)
+        made_all = parallel.run_all(self._render, missing, FORK_FROM, sizes=[len(item[2]) for item in missing])
         # Each process keeps what it made (the cache's files are written on every core); this one
         # counts them as used, so that prune() keeps them.
-        for (src_uri, key, *_item), made in zip(missing, parallel.run_all(self._render, missing, FORK_FROM)):
+        for (src_uri, key, *_item), made in zip(missing, made_all):
             if made is not None:
                 search_key = made.pop("search_key", None)
                 if search_key is not None and self.search_cache is not None:
@@ -239,7 +244,8 @@ class FastRoute:
         key = self.keys.get(src_uri)
         if key is None or self.renderer.key(src_uri, markdown, page.meta) != key:
             return None  # not an untouched page, or another plugin changed its Markdown
-        found = self.made.get(src_uri) or self.cache.get(key)
+        # Handed over once: the page holds its body from here on, so this build keeps one copy, not two.
+        found = self.made.pop(src_uri, None) or self.cache.get(key)
         return found if isinstance(found, dict) and "pieces" in found else None
 
     def put_back(self, page, found: dict) -> str:

@@ -4,7 +4,7 @@ Generation is pure CPU work in Python, so threads do not help; processes do.
 The pool's workers are forks of this process (multiprocessing's "fork"
 context), so they already hold everything the jobs read (the loaded
 briefing, compiled templates): the job itself is never pickled, only the
-starts of the slices of the list go out (through a pipe) and the results come back.
+numbers of the slices of the list go out (through a pipe) and the results come back.
 
 This process and the workers (one per other core) take small slices of
 the list, each the next one not yet taken, until none is left: jobs cost
@@ -43,9 +43,9 @@ SLICES_PER_CORE = 64
 # shrink to one page (4 KiB) for a user holding many pipes.
 MAX_SLICES = 1024
 
-# The job, its items, the slice size and the pipe the slices are taken from, while run_all
-# runs: the forked workers inherit them.
-_work: tuple[Callable, Sequence, int, int] | None = None
+# The job, its items, the slices' (start, end) and the pipe the slices' numbers are taken
+# from, while run_all runs: the forked workers inherit them.
+_work: tuple[Callable, Sequence, list[tuple[int, int]], int] | None = None
 
 
 def cores() -> int:
@@ -68,9 +68,9 @@ def worth_forking(jobs: int, min_jobs: int | None = None) -> bool:
 
 
 def _take(fd: int) -> int | None:
-    """The start of the next slice not yet taken, or None when all are.
+    """The number of the next slice not yet taken, or None when all are.
 
-    The starts wait in a pipe as 4-byte records, written whole before any
+    The numbers wait in a pipe as 4-byte records, written whole before any
     worker was forked; Linux serialises reads on a pipe, so each read of 4
     bytes takes one record, and only once.  A process that dies holds no lock
     here (a shared counter under a lock would stop everyone if it died holding
@@ -80,17 +80,40 @@ def _take(fd: int) -> int | None:
     return struct.unpack("=I", record)[0] if record else None
 
 
-def _run_slices(job: Callable, items: Sequence, size: int, fd: int) -> list[tuple[int, list]]:
+def _run_slices(job: Callable, items: Sequence, slices: list[tuple[int, int]], fd: int) -> list[tuple[int, list]]:
     """(start, results) of every slice this process takes, until none is left."""
     done = []
-    while (start := _take(fd)) is not None:
-        done.append(_run_slice(job, items, start, size))
+    while (number := _take(fd)) is not None:
+        done.append(_run_slice(job, items, slices[number]))
     return done
 
 
-def _run_slice(job: Callable, items: Sequence, start: int, size: int) -> tuple[int, list]:
-    """(start, the results of the slice of `size` items there)."""
-    return start, [job(items[index]) for index in range(start, min(start + size, len(items)))]
+def _run_slice(job: Callable, items: Sequence, bounds: tuple[int, int]) -> tuple[int, list]:
+    """(start, the results of the items from start to end)."""
+    start, end = bounds
+    return start, [job(items[index]) for index in range(start, end)]
+
+
+def slices(count: int, parts: int, sizes: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of consecutive slices of `count` items: `parts` of equal length, or, given
+    each item's size, slices of about equal total size (an item larger than a share is alone).
+
+    With sizes, a list ordered largest first is shared as the longest jobs first: every
+    process starts on a large item, and the small ones even out the end.
+    """
+    share = sum(sizes) / parts if sizes is not None else 0
+    if share <= 0:
+        size = -(-count // parts)
+        return [(start, min(start + size, count)) for start in range(0, count, size)]
+    bounds, start, filled = [], 0, 0
+    for index, item_size in enumerate(sizes):
+        filled += item_size
+        if filled >= share:
+            bounds.append((start, index + 1))
+            start, filled = index + 1, 0
+    if start < count:
+        bounds.append((start, count))
+    return bounds
 
 
 def _worker(_: int) -> list[tuple[int, list]] | None:
@@ -100,9 +123,9 @@ def _worker(_: int) -> list[tuple[int, list]] | None:
     pickling, and a deep RecursionError's traceback is huge): the parent
     runs the list again and raises it there, as a plain loop does.
     """
-    job, items, size, fd = _work  # type: ignore[misc]  # set before the fork
+    job, items, bounds, fd = _work  # type: ignore[misc]  # set before the fork
     try:
-        return _run_slices(job, items, size, fd)
+        return _run_slices(job, items, bounds, fd)
     except Exception:  # noqa: BLE001 - reported by the parent's own run, see run_all
         _take_all(fd)  # the others stop after the slice they are on: the list is run again anyway
         return None
@@ -114,7 +137,8 @@ def _take_all(fd: int) -> None:
         pass
 
 
-def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int | None = None) -> list[Result]:
+def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int | None = None,
+            sizes: Sequence[int] | None = None) -> list[Result]:
     """[job(item) for item in items], shared among this process and forked workers when that pays.
 
     This process takes the first slice before the workers start, then all
@@ -122,17 +146,19 @@ def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int 
     fails anywhere, the list is run again here, so the error raised is the
     first failing item's, as a plain loop raises it.  `min_jobs`: the fewest
     jobs worth forking for (default MIN_JOBS; lower for costly jobs).
+    `sizes`: each item's cost, about (see slices()); without them items
+    are taken to cost the same.
     """
     if not worth_forking(len(items), min_jobs):
         return [job(item) for item in items]
     global _work
-    size = -(-len(items) // min(cores() * SLICES_PER_CORE, MAX_SLICES))
+    bounds = slices(len(items), min(cores() * SLICES_PER_CORE, MAX_SLICES - 1), sizes)  # sizes: one more at most
     read_end, write_end = os.pipe()
-    os.write(write_end, b"".join(struct.pack("=I", start) for start in range(0, len(items), size)))
+    os.write(write_end, b"".join(struct.pack("=I", number) for number in range(len(bounds))))
     os.close(write_end)  # before the workers fork: once the records are read, a read finds the end
-    _work = (job, items, size, read_end)
+    _work = (job, items, bounds, read_end)
     try:
-        parts = _shared(job, items, size, read_end)
+        parts = _shared(job, items, bounds, read_end)
     finally:
         _work = None
         os.close(read_end)
@@ -141,19 +167,19 @@ def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int 
     return [result for _, part in sorted(parts, key=lambda p: p[0]) for result in part]
 
 
-def _shared(job: Callable, items: Sequence, size: int, fd: int) -> list[tuple[int, list]] | None:
+def _shared(job: Callable, items: Sequence, bounds: list[tuple[int, int]], fd: int) -> list[tuple[int, list]] | None:
     """Every (start, results) slice, from this process and the workers; None if a job failed in a later slice."""
     first = _take(fd)  # taken before the workers start: the first items are always done here
     try:
         with ProcessPoolExecutor(cores() - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             theirs = [pool.submit(_worker, number) for number in range(cores() - 1)]
             try:
-                mine = [_run_slice(job, items, first, size)]
+                mine = [_run_slice(job, items, bounds[first])]
             except Exception:  # the first failing item is here: raise it as a plain loop would
                 _take_all(fd)
                 raise
             try:
-                mine += _run_slices(job, items, size, fd)
+                mine += _run_slices(job, items, bounds, fd)
             except Exception:  # noqa: BLE001 - run again by run_all, which raises the first failing item's
                 _take_all(fd)
                 return None

@@ -199,6 +199,35 @@ def test_shared_work_gives_the_plain_loop_results_and_is_shared():
     assert len({pid for _, pid in results}) == (parallel.cores() if parallel.cores() >= 2 and sys.platform.startswith("linux") else 1)
 
 
+def test_slices_cover_every_item_once_in_order():
+    for count, parts, sizes in [(10, 4, None), (1000, 128, None), (7, 128, None),
+                                (6, 3, [100, 1, 1, 1, 1, 1]), (5, 2, [0, 0, 0, 0, 0]),
+                                (1000, 1023, [1000 - n for n in range(1000)])]:
+        bounds = parallel.slices(count, parts, sizes)
+        assert [index for start, end in bounds for index in range(start, end)] == list(range(count))
+        assert all(end > start for start, end in bounds)
+        assert len(bounds) <= parts + 1  # a pipe's buffer holds them: run_all asks for MAX_SLICES - 1
+
+
+def test_slices_by_size_put_a_large_item_alone_and_group_the_small():
+    sizes = [800, 700, 600] + [10] * 190  # three stance pages, then article pages
+    bounds = parallel.slices(len(sizes), 16, sizes)  # a share is 250
+    assert bounds[:3] == [(0, 1), (1, 2), (2, 3)]
+    assert all(end - start > 1 for start, end in bounds[3:-1])  # 25 of the small ones make a share
+    # Without sizes the three large items would share the first slice with nine others.
+    assert parallel.slices(len(sizes), 16)[0] == (0, 13)
+
+
+def test_shared_work_by_size_gives_the_plain_loop_results():
+    results = in_fresh_process("""
+        import json, time
+        from generator import parallel
+        sizes = [50] * 4 + [1] * 400
+        print(json.dumps(parallel.run_all(lambda n: time.sleep(0.0005) or n * 3, range(404), sizes=sizes)))
+    """)
+    assert results == [n * 3 for n in range(404)]
+
+
 def test_the_first_failing_item_is_the_error_raised():
     assert in_fresh_process("""
         import json
