@@ -107,12 +107,24 @@ class SiteChecker:
         problems: list[Diagnostic] = []
         wanted = self._files if pages is None else set(pages) & self._files
         names = sorted((f for f in wanted if f.endswith(".html")), key=lambda f: f.split("/"))
-        # Parsing is most of the work, and pages are independent: share it among the forked workers.
-        self._pages.update(zip(names, parallel.run_all(lambda name: parse_page(self.site / name), names)))
+        # Parsing is most of the work, and pages are independent: share it among the forked workers,
+        # the largest pages first, in slices of about equal bytes (a stance page is worth hundreds of
+        # article pages), with the pages each one's #anchors point into.
+        size = {name: self._size(name) for name in names}
+        largest_first = sorted(names, key=size.__getitem__, reverse=True)
+        sizes = [size[name] for name in largest_first]
+        targets: set[str] = set()
+        for name, (page, its_targets) in zip(largest_first, parallel.run_all(
+                self._parse_with_targets, largest_first, sizes=sizes)):
+            self._pages[name] = page
+            targets |= its_targets
         _KNOWN_IDS.update((self.site / name, (_stat_key(self.site / name), frozenset(self._pages[name].ids))) for name in names)
-        self._read_anchor_targets(names)
+        self._read_anchor_targets(targets)
         # So is checking each page's links, once every page is parsed (the workers fork with them).
-        for name, found in zip(names, parallel.run_all(lambda name: self.problems(name, self.page(name)), names)):
+        found_on = dict(zip(largest_first, parallel.run_all(
+            lambda name: self.problems(name, self.page(name)), largest_first, sizes=sizes)))
+        for name in names:
+            found = found_on[name]
             if found:  # say where: read the page again with a parser that counts lines
                 located = self.problems(name, locate_page(self.site / name))
                 seen = {message for _, _, message in located}
@@ -121,15 +133,23 @@ class SiteChecker:
                 found, key=lambda f: (f[0], f[1]))]
         return problems
 
-    def _read_anchor_targets(self, names: list[str]) -> None:
-        """Read the ids of the pages that links on `names` point into (#anchor), on every core,
-        unless this process read them since the file last changed."""
-        wanted = set()
-        for name in names:
-            for link in self.page(name).links:
-                target = self._anchor_target(name, link.url)
-                if target is not None and target not in self._pages:
-                    wanted.add(self.site / target)
+    def _size(self, name: str) -> int:
+        try:
+            return (self.site / name).stat().st_size
+        except OSError:
+            return 0
+
+    def _parse_with_targets(self, name: str) -> tuple[Page, set[str]]:
+        """The page `name` parsed, and the site pages its links' #anchors must be found in."""
+        page = parse_page(self.site / name)
+        targets = {self._anchor_target(name, link.url) for link in page.links}
+        targets.discard(None)
+        return page, targets
+
+    def _read_anchor_targets(self, targets: set[str]) -> None:
+        """Read the ids of the pages `targets` that were not parsed here, on every core, unless this
+        process read them since the file last changed."""
+        wanted = {self.site / target for target in targets if target not in self._pages}
         stale = sorted(path for path in wanted if path not in _KNOWN_IDS or _KNOWN_IDS[path][0] != _stat_key(path))
         _KNOWN_IDS.update(zip(stale, parallel.run_all(_read_ids, stale)))
 
