@@ -57,7 +57,7 @@ def freeze_more() -> None:
     """Inside a frozen() block: freeze what is alive now too, given back with the rest when it ends.
 
     For a block that builds up what lives to its end in stages (a site build:
-    its pages' bodies, then MkDocs' pages).  Outside a block it does nothing:
+    its settings and files, then its pages' bodies).  Outside a block it does nothing:
     what it froze would never be given back, and a cycle among it never freed.
     """
     if _open_frozen_blocks:

@@ -304,7 +304,7 @@ def rebuild(project: Project, site_dir: Path, overrides: dict, after: DocsState,
         lost = [p for p in pages if _anchors(saved[html_path(p, use_directory_urls)])
                 - _anchors((site_dir / html_path(p, use_directory_urls)).read_bytes())]
         checked = pages_to_check(pages, lost, after, use_directory_urls)
-        with collector.paused():  # it makes no cycles, and the process holds much (site.build_site)
+        with collector.paused():  # it makes few cycles, and the process holds much (site.build_site)
             broken = check_site(site_dir, display="site", pages=checked)
         if broken:
             raise BuildError(broken)

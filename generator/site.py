@@ -87,7 +87,8 @@ class MkDocsBuilder:
         try:
             config = load_config(str(project.config), site_dir=str(site_dir), strict=True, **overrides)
             glossary_from_config_folder(config.mdx_configs, config.config_file_path)
-            # What the build makes lives to its end: no collection walks it (generator/collector.py).
+            # What lives now, and what the fast route makes in the build (collector.freeze_more),
+            # lives to the build's end: no collection walks it (generator/collector.py).
             with docs_already_generated(), collector.frozen():
                 mkdocs_build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:  # strict mode's abort, a bad mkdocs.yml, click's exit
@@ -135,7 +136,7 @@ def build_site(
         # Strict MkDocs checks the links written in Markdown; this checks the HTML as served.
         if check_links is None:
             check_links = site_dir is None
-        with collector.paused():  # it makes no cycles, and the build left the heap large
+        with collector.paused():  # it makes few cycles (collected after), and the build left the heap large
             broken = check_site(staging, display=shown) if check_links else []
         if broken:
             raise BuildError(broken)
