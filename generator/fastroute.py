@@ -170,11 +170,10 @@ class FastRoute:
                 missing.append((src_uri, key, *page, last.get(src_uri)))
             self.keys[src_uri] = key
         collector.freeze_more()  # the build's files and settings: the workers' collections skip them too
-        # The largest pages first, each in a slice of its own: at 10,000 articles the eleven largest
-        # (5.6 to 7.6 MB, an eighth of all the Markdown) sat side by side in the path order, and the
-        # process that took them late converted on alone (with take()'s single copy: a cold site build
-        # 421 -> 385 s, one run each).
-        missing.sort(key=lambda item: len(item[2]), reverse=True)
+        # Shared out by size, the largest pages first, each in a slice of its own: at 10,000 articles the
+        # eleven largest (5.6 to 7.6 MB, an eighth of all the Markdown) sat side by side in the path
+        # order, and the process that took them late converted on alone (with take()'s single copy: a
+        # cold site build 421 -> 385 s, one run each).
         made_all = parallel.run_all(self._render, missing, FORK_FROM, sizes=[len(item[2]) for item in missing])
         # Each process keeps what it made (the cache's files are written on every core); this one
         # counts them as used, so that prune() keeps them.

@@ -108,23 +108,18 @@ class SiteChecker:
         wanted = self._files if pages is None else set(pages) & self._files
         names = sorted((f for f in wanted if f.endswith(".html")), key=lambda f: f.split("/"))
         # Parsing is most of the work, and pages are independent: share it among the forked workers,
-        # the largest pages first, in slices of about equal bytes (a stance page is worth hundreds of
-        # article pages), with the pages each one's #anchors point into.
-        size = {name: self._size(name) for name in names}
-        largest_first = sorted(names, key=size.__getitem__, reverse=True)
-        sizes = [size[name] for name in largest_first]
+        # by size (a stance page is worth hundreds of article pages), with the pages each one's
+        # #anchors point into.
+        sizes = [self._size(name) for name in names]
         targets: set[str] = set()
-        for name, (page, its_targets) in zip(largest_first, parallel.run_all(
-                self._parse_with_targets, largest_first, sizes=sizes)):
+        for name, (page, its_targets) in zip(names, parallel.run_all(self._parse_with_targets, names, sizes=sizes)):
             self._pages[name] = page
             targets |= its_targets
         _KNOWN_IDS.update((self.site / name, (_stat_key(self.site / name), frozenset(self._pages[name].ids))) for name in names)
         self._read_anchor_targets(targets)
         # So is checking each page's links, once every page is parsed (the workers fork with them).
-        found_on = dict(zip(largest_first, parallel.run_all(
-            lambda name: self.problems(name, self.page(name)), largest_first, sizes=sizes)))
-        for name in names:
-            found = found_on[name]
+        for name, found in zip(names, parallel.run_all(lambda name: self.problems(name, self.page(name)), names,
+                                                       sizes=sizes)):
             if found:  # say where: read the page again with a parser that counts lines
                 located = self.problems(name, locate_page(self.site / name))
                 seen = {message for _, _, message in located}

@@ -98,8 +98,8 @@ def slices(count: int, parts: int, sizes: Sequence[int] | None = None) -> list[t
     """(start, end) of consecutive slices of `count` items: `parts` of equal length, or, given
     each item's size, slices of about equal total size (an item larger than a share is alone).
 
-    With sizes, a list ordered largest first is shared as the longest jobs first: every
-    process starts on a large item, and the small ones even out the end.
+    run_all orders the items largest first before it cuts them: every process starts on
+    a large item, and the small ones even out the end.
     """
     share = sum(sizes) / parts if sizes is not None else 0
     if share <= 0:
@@ -146,25 +146,36 @@ def run_all(job: Callable[[Item], Result], items: Sequence[Item], min_jobs: int 
     fails anywhere, the list is run again here, so the error raised is the
     first failing item's, as a plain loop raises it.  `min_jobs`: the fewest
     jobs worth forking for (default MIN_JOBS; lower for costly jobs).
-    `sizes`: each item's cost, about (see slices()); without them items
-    are taken to cost the same.
+    `sizes`: each item's cost, about; the items are then shared out largest
+    first, in slices of about equal size (see slices()), and the results
+    still come back in the items' order.  Without them items are taken to
+    cost the same.
     """
     if not worth_forking(len(items), min_jobs):
         return [job(item) for item in items]
+    order = None if sizes is None else sorted(range(len(items)), key=sizes.__getitem__, reverse=True)
+    shared = items if order is None else [items[index] for index in order]
     global _work
-    bounds = slices(len(items), min(cores() * SLICES_PER_CORE, MAX_SLICES - 1), sizes)  # sizes: one more at most
+    bounds = slices(len(shared), min(cores() * SLICES_PER_CORE, MAX_SLICES - 1),  # sizes: one more at most
+                    None if order is None else [sizes[index] for index in order])
     read_end, write_end = os.pipe()
     os.write(write_end, b"".join(struct.pack("=I", number) for number in range(len(bounds))))
     os.close(write_end)  # before the workers fork: once the records are read, a read finds the end
-    _work = (job, items, bounds, read_end)
+    _work = (job, shared, bounds, read_end)
     try:
-        parts = _shared(job, items, bounds, read_end)
+        parts = _shared(job, shared, bounds, read_end)
     finally:
         _work = None
         os.close(read_end)
     if parts is None:  # a job failed, or a worker died: a plain loop does it all, raising what it raises
         return [job(item) for item in items]
-    return [result for _, part in sorted(parts, key=lambda p: p[0]) for result in part]
+    results = [result for _, part in sorted(parts, key=lambda p: p[0]) for result in part]
+    if order is None:
+        return results
+    in_order: list = [None] * len(items)
+    for position, index in enumerate(order):
+        in_order[index] = results[position]
+    return in_order
 
 
 def _shared(job: Callable, items: Sequence, bounds: list[tuple[int, int]], fd: int) -> list[tuple[int, list]] | None:

@@ -222,7 +222,7 @@ def test_shared_work_by_size_gives_the_plain_loop_results():
     results = in_fresh_process("""
         import json, time
         from generator import parallel
-        sizes = [50] * 4 + [1] * 400
+        sizes = [1] * 200 + [50] * 4 + [1] * 200  # shared out largest first, given back in this order
         print(json.dumps(parallel.run_all(lambda n: time.sleep(0.0005) or n * 3, range(404), sizes=sizes)))
     """)
     assert results == [n * 3 for n in range(404)]
