@@ -22,6 +22,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+def site_markdown(without: str | None = None):
+    """A Python-Markdown converter with mkdocs.yml's extensions and settings, less the one named `without`."""
+    import markdown
+    import yaml
+
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    extensions, settings = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        if name == without:
+            continue
+        extensions.append(name)
+        settings[name] = {**(options or {}), **({"glossary_file": str(REPO / "includes" / "abbreviations.md")}
+                                                  if name == "generator.markdown_abbr" else {})}
+    return markdown.Markdown(extensions=extensions, extension_configs=settings)
+
+
+def mkdocs_extensions() -> list[str]:
+    """The Markdown extensions mkdocs.yml lists, by name."""
+    import yaml
+
+    return [next(iter(entry)) if isinstance(entry, dict) else entry
+            for entry in yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]]
+
+
 def make_project(tmp: Path, seeds_from: Path) -> pipeline.Project:
     """A scratch project: the given seeds plus this repository's templates and config."""
     shutil.copytree(seeds_from, tmp / "seeds")
@@ -31,6 +56,33 @@ def make_project(tmp: Path, seeds_from: Path) -> pipeline.Project:
     # Hand-written pages (the nav lists the editor's guide); generated ones are rebuilt.
     shutil.copy(REPO / "docs" / "editors-guide.md", tmp / "docs" / "editors-guide.md")
     return pipeline.Project(tmp)
+
+
+def convert_with_and_without(extension: str, texts: list[str]) -> tuple[list[str], list[str]]:
+    """Each text converted with mkdocs.yml's extensions, first without `extension`, then with it."""
+    stock, ours = site_markdown(without=extension), site_markdown()
+    return [stock.reset().convert(text) for text in texts], [ours.reset().convert(text) for text in texts]
+
+
+def assert_pages_convert_alike(extension: str, pages: list[Path]) -> list[str]:
+    """Every page converts to the same HTML with and without `extension`; returns the HTML."""
+    stock, ours = convert_with_and_without(extension, [page.read_text(encoding="utf-8") for page in pages])
+    for page, expected, found in zip(pages, stock, ours):
+        assert found == expected, page
+    return ours
+
+
+def corpus_pages(tmp_path: Path, articles: int = 200) -> list[Path]:
+    """The Markdown pages the generator writes for a synthetic corpus of `articles` articles."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from make_corpus import make_corpus
+
+    make_corpus(tmp_path / "corpus", articles)
+    project = make_project(tmp_path / "project", tmp_path / "corpus" / "seeds")
+    pipeline.generate(project)
+    return sorted((project.root / "docs").rglob("*.md"))
 
 
 @pytest.fixture

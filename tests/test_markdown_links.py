@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import random
-import sys
 
-import markdown
 import pytest
-import yaml
 
-from conftest import REPO
+from conftest import REPO, assert_pages_convert_alike, convert_with_and_without, corpus_pages, mkdocs_extensions
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-from make_corpus import make_corpus  # noqa: E402
-
-
-def site_markdown(with_links: bool) -> markdown.Markdown:
-    """A converter with mkdocs.yml's extensions and settings, with or without generator.markdown_links."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    extensions, settings = [], {}
-    for entry in config["markdown_extensions"]:
-        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
-        if name == "generator.markdown_links" and not with_links:
-            continue
-        extensions.append(name)
-        settings[name] = {**(options or {}), **({"glossary_file": str(REPO / "includes" / "abbreviations.md")}
-                                                  if name == "generator.markdown_abbr" else {})}
-    return markdown.Markdown(extensions=extensions, extension_configs=settings)
+EXTENSION = "generator.markdown_links"
 
 
 def convert_both(texts: list[str]) -> tuple[list[str], list[str]]:
-    stock, ours = site_markdown(False), site_markdown(True)
-    return ([stock.reset().convert(text) for text in texts], [ours.reset().convert(text) for text in texts])
+    return convert_with_and_without(EXTENSION, texts)
 
 
 def test_mkdocs_yml_lists_the_extension():
     """The site build uses it (both routes read mkdocs.yml), else this file tests nothing the reader gets."""
-    names = [next(iter(e)) if isinstance(e, dict) else e
-             for e in yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]]
-    assert "generator.markdown_links" in names
+    assert "generator.markdown_links" in mkdocs_extensions()
 
 
 # The stock loops' own cases: nesting, <url>, quotes of both kinds, unclosed titles, spaces.
@@ -76,24 +55,11 @@ def test_random_link_soup_converts_as_with_the_stock_patterns():
 
 
 def test_every_page_of_the_briefing_converts_as_with_the_stock_patterns():
-    pages = sorted((REPO / "docs").rglob("*.md"))
-    texts = [page.read_text(encoding="utf-8") for page in pages]
-    stock, ours = convert_both(texts)
-    for page, expected, found in zip(pages, stock, ours):
-        assert found == expected, page
+    ours = assert_pages_convert_alike(EXTENSION, sorted((REPO / "docs").rglob("*.md")))
     assert sum(html.count("<a href=") for html in ours) > 1000  # the comparison is not vacuous
 
 
 def test_a_200_article_corpus_converts_as_with_the_stock_patterns(tmp_path):
-    from conftest import make_project
-    from generator import pipeline
-
-    make_corpus(tmp_path / "corpus", 200)
-    project = make_project(tmp_path / "project", tmp_path / "corpus" / "seeds")
-    pipeline.generate(project)
-    pages = sorted((project.root / "docs").rglob("*.md"))
-    texts = [page.read_text(encoding="utf-8") for page in pages]
-    stock, ours = convert_both(texts)
-    for page, expected, found in zip(pages, stock, ours):
-        assert found == expected, page
+    pages = corpus_pages(tmp_path)
+    assert_pages_convert_alike(EXTENSION, pages)
     assert len(pages) > 200
