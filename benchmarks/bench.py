@@ -38,7 +38,14 @@ check_cast_ratio, generate_cast_s, generate_double_cast_s,
 generate_cast_ratio; issue 17's full_build_s (= generate_s + mkdocs_build_s,
 each cold in a fresh process, the link check included), edit_to_preview_s,
 edit_ratio (= edit_to_preview_s / plain_mkdocs_build_s) and generate_ratio
-(= generate_s / plain_mkdocs_build_s); and load_avg_end.  Nothing is asserted here: the
+(= generate_s / plain_mkdocs_build_s); repeat and load_avg_end.
+
+With --repeat R, step 4 and the builds of step 5 run in turn R times (each of
+ours cold again: no site, no cache of bodies or search entries), and
+mkdocs_build_s, plain_mkdocs_build_s, plain_same_volume_build_s and the
+ratios built on them are the medians: the machine's speed drifts by a third
+within minutes, and one run of each, minutes apart, can give either side
+the slow minutes.  Nothing is asserted here: the
 targets and results are in BENCHMARKS.md.
 """
 
@@ -352,7 +359,20 @@ def hand_written_pages(repo: Path) -> list[str]:
     return [page for page in pages if page not in generated]
 
 
-def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
+def forget_site_build(project: Path) -> None:
+    """Remove what a site build leaves for the next one (the site, the fast route's and search's
+    caches), so that the next build is cold again; generation's files stay."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    for cache in ("html", "html-last", "search"):  # generator/fastroute.py's and plugin.py's DigestCache folders
+        shutil.rmtree(project / ".briefing-cache" / cache, ignore_errors=True)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median time (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def bench(articles: int, work: Path, cast: int = 2000, repeat: int = 1) -> dict[str, object]:
     """Run every step in `work`; return the results."""
     project = work / "briefing"
     counts = make_corpus(project, articles)
@@ -368,17 +388,26 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
     print(f"generate: {first.seconds:.2f} s ({first.cpu:.2f} s CPU), {written} files written, peak RSS {first.rss_mb:.0f} MB", flush=True)
     noop, noop_written = generate(project)
     print(f"no-op regenerate: {noop.seconds:.2f} s, {noop_written} files written", flush=True)
-    build = mkdocs_build(project)
     generated = sorted((p.relative_to(project / "docs").as_posix(), p.stat().st_size) for p in (project / "docs").rglob("*.md"))
-    print(f"mkdocs build (generated, {len(generated)} pages): {build.seconds:.2f} s, peak RSS {build.rss_mb:.0f} MB", flush=True)
-
     plain_site(work / "plain", generated, same_volume=False)
-    plain_s = plain_build(work / "plain").seconds
-    print(f"mkdocs build (plain, {len(generated)} pages of 8 paragraphs): {plain_s:.2f} s", flush=True)
     plain_site(work / "plain-same-volume", generated, same_volume=True)
-    volume = plain_build(work / "plain-same-volume")
+    # The three cold site builds, in turn, `repeat` times: the machine's speed drifts by a
+    # third within minutes, so each figure is the median of its runs, taken side by side.
+    builds, plains, volumes = [], [], []
+    for number in range(repeat):
+        if number:
+            forget_site_build(project)
+        builds.append(mkdocs_build(project))
+        print(f"mkdocs build (generated, {len(generated)} pages): {builds[-1].seconds:.2f} s, "
+              f"peak RSS {builds[-1].rss_mb:.0f} MB", flush=True)
+        plains.append(plain_build(work / "plain"))
+        print(f"mkdocs build (plain, {len(generated)} pages of 8 paragraphs): {plains[-1].seconds:.2f} s", flush=True)
+        volumes.append(plain_build(work / "plain-same-volume"))
+        print(f"mkdocs build (plain, {len(generated)} pages as long as the generated ones): "
+              f"{volumes[-1].seconds:.2f} s", flush=True)
+    build, plain_s = median_run(builds), median_run(plains).seconds
+    volume = median_run(volumes)
     volume_s = volume.seconds
-    print(f"mkdocs build (plain, {len(generated)} pages as long as the generated ones): {volume_s:.2f} s", flush=True)
 
     edit_s = edit_to_preview(project)
     print(f"edit to preview (briefing serve, one headline): {edit_s:.2f} s", flush=True)
@@ -421,6 +450,7 @@ def bench(articles: int, work: Path, cast: int = 2000) -> dict[str, object]:
         "edit_to_preview_s": round(edit_s, 3),
         "edit_ratio": round(edit_s / plain_s, 3),
         "generate_ratio": round(first.seconds / plain_s, 3),
+        "repeat": repeat,
         # Other work on the machine slows every step; the 1-minute load average says how busy it was.
         "load_avg_end": round(os.getloadavg()[0], 2),
     }
@@ -432,14 +462,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000, help="number of articles (default 1000)")
     parser.add_argument("--cast", type=int, default=2000,
                         help="actors named by the one article of the cast benchmark, then twice as many (default 2000)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="cold site builds (ours, plain, plain of the same volume) in turn, this many times; "
+                             "their figures are the medians (default 1)")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it, instead of a temporary one")
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True)
-        results = bench(args.articles, args.keep, args.cast)
+        results = bench(args.articles, args.keep, args.cast, args.repeat)
     else:
         with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
-            results = bench(args.articles, Path(work), args.cast)
+            results = bench(args.articles, Path(work), args.cast, args.repeat)
     print(" ".join(f"{key}={value}" for key, value in results.items()))
     return 0
 
