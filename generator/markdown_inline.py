@@ -1,4 +1,4 @@
-"""Python-Markdown's inline patterns, each tried only on text that holds what its expression starts with.
+"""Python-Markdown's inline patterns, each searched for only in text that holds what its matches need.
 
 Stock Python-Markdown tries every inline pattern (fourteen with our
 configuration) on every run of text, in priority order, each a regular
@@ -96,7 +96,9 @@ class InlineExtension(Extension):
     """Puts the processor above in the stock inline processor's place (same name, same priority)."""
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
-        """Replace the stock `inline` tree processor."""
+        """Replace the stock `inline` tree processor (one another extension put there is left alone)."""
+        if "inline" not in md.treeprocessors or type(md.treeprocessors["inline"]) is not treeprocessors.InlineProcessor:
+            return
         md.treeprocessors.register(InlineProcessor(md), "inline", 20)  # the stock priority (treeprocessors.build_treeprocessors)
 
 

@@ -50,6 +50,22 @@ def test_a_pattern_of_unknown_expression_is_tried_everywhere():
     assert markdown_inline.needs(Marked(r"(=)=(.+?)==", "mark")) is None
 
 
+def test_another_extensions_inline_processor_is_left_in_place():
+    """An extension loaded earlier that put its own inline processor there keeps it."""
+    from markdown import treeprocessors
+
+    class Theirs(treeprocessors.InlineProcessor):
+        pass
+
+    class TheirExtension(markdown.Extension):
+        def extendMarkdown(self, md):  # noqa: N802
+            md.treeprocessors.register(Theirs(md), "inline", 20)
+
+    md = markdown.Markdown(extensions=[TheirExtension(), "generator.markdown_inline"])
+    assert type(md.treeprocessors["inline"]) is Theirs
+    assert md.convert("*a* [b](u)") == '<p><em>a</em> <a href="u">b</a></p>'
+
+
 # Each pattern's own cases: its trigger alone, escaped, nested in others, at the start and end of a run.
 EDGE_CASES = [
     "`a`", "``a ` b``", "\\`a`", "\\\\`a`", "a\\\\\\`b`", "`a", "a `[b](u)` c", "[a `b`](u)", "*`a`*",
