@@ -40,7 +40,7 @@ each cold in a fresh process, the link check included), edit_to_preview_s,
 edit_ratio (= edit_to_preview_s / plain_mkdocs_build_s) and generate_ratio
 (= generate_s / plain_mkdocs_build_s); repeat and load_avg_end.
 
-With --repeat R, step 4 and the builds of step 5 run in turn R times (each of
+Step 4 and the builds of step 5 run in turn R times (--repeat R, default 3; each of
 ours cold again: no site, no cache of bodies or search entries), and
 mkdocs_build_s, plain_mkdocs_build_s, plain_same_volume_build_s and the
 ratios built on them are the medians: the machine's speed drifts by a third
@@ -372,7 +372,7 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
-def bench(articles: int, work: Path, cast: int = 2000, repeat: int = 1) -> dict[str, object]:
+def bench(articles: int, work: Path, cast: int = 2000, repeat: int = 3) -> dict[str, object]:
     """Run every step in `work`; return the results."""
     project = work / "briefing"
     counts = make_corpus(project, articles)
@@ -462,9 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000, help="number of articles (default 1000)")
     parser.add_argument("--cast", type=int, default=2000,
                         help="actors named by the one article of the cast benchmark, then twice as many (default 2000)")
-    parser.add_argument("--repeat", type=int, default=1,
+    parser.add_argument("--repeat", type=int, default=3,
                         help="cold site builds (ours, plain, plain of the same volume) in turn, this many times; "
-                             "their figures are the medians (default 1)")
+                             "their figures are the medians (default 3)")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it, instead of a temporary one")
     args = parser.parse_args(argv)
     if args.keep:
