@@ -40,13 +40,14 @@ each cold in a fresh process, the link check included), edit_to_preview_s,
 edit_ratio (= edit_to_preview_s / plain_mkdocs_build_s) and generate_ratio
 (= generate_s / plain_mkdocs_build_s); repeat and load_avg_end.
 
-Step 4 and the builds of step 5 run in turn R times (--repeat R, default 3; each of
-ours cold again: no site, no cache of bodies or search entries), and
+Step 4 and the builds of step 5 run in turn R times (--repeat R, default 3;
+each of ours cold again: no site, no cache of bodies or search entries), and
 mkdocs_build_s, plain_mkdocs_build_s, plain_same_volume_build_s and the
 ratios built on them are the medians: the machine's speed drifts by a third
 within minutes, and one run of each, minutes apart, can give either side
-the slow minutes.  Nothing is asserted here: the
-targets and results are in BENCHMARKS.md.
+the slow minutes.
+
+Nothing is asserted here: the targets and results are in BENCHMARKS.md.
 """
 
 from __future__ import annotations
